@@ -1,0 +1,56 @@
+// A WebSocket-to-TCP bridge: the Neon serverless driver speaks the Postgres protocol over a WebSocket,
+// which Neon's proxy turns into TCP. Locally this bridge plays that proxy, so the Worker reaches the
+// embedded (or any local) Postgres through the very driver path it uses against Neon in production.
+import net from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+
+export interface WsBridge {
+  port: number;
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+export async function startWsBridge(opts: { port?: number } = {}): Promise<WsBridge> {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: opts.port ?? 0, perMessageDeflate: false });
+  wss.on("connection", (ws: WebSocket, req) => {
+    const address = new URL(req.url ?? "/", "http://bridge").searchParams.get("address") ?? "";
+    const i = address.lastIndexOf(":");
+    const host = address.slice(0, i);
+    const port = Number(address.slice(i + 1));
+    // Only ever forward to this machine: the bridge must not become an open relay.
+    if (!LOOPBACK.has(host) || !Number.isInteger(port) || port <= 0) {
+      ws.close(1008, "bridge forwards to loopback only");
+      return;
+    }
+    const socket = net.connect({ host, port });
+    socket.setNoDelay(true);
+    const pending: Buffer[] = [];
+    let open = false;
+    socket.on("connect", () => {
+      open = true;
+      for (const chunk of pending) socket.write(chunk);
+      pending.length = 0;
+    });
+    ws.on("message", (data: Buffer) => (open ? socket.write(data) : pending.push(data)));
+    socket.on("data", (data) => ws.readyState === ws.OPEN && ws.send(data));
+    socket.on("close", () => ws.close());
+    socket.on("error", () => ws.close());
+    ws.on("close", () => socket.destroy());
+    ws.on("error", () => socket.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    wss.once("listening", resolve);
+    wss.once("error", reject);
+  });
+  const address = wss.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

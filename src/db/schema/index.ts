@@ -1,0 +1,4 @@
+export * from "./tenancy";
+export * from "./auth";
+export * from "./contacts";
+export * from "./events";
