@@ -1,0 +1,115 @@
+// The whole local stack in one call: Postgres (embedded PGlite, or DATABASE_URL), the WebSocket bridge
+// the Neon driver needs, migrations, and `wrangler dev` running the Worker in workerd. Used by
+// `npm run dev` and by the browser tests, so both exercise the same path.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { freePort } from "./free-port.ts";
+import { runMigrations } from "./migrate.ts";
+import { startWsBridge } from "./ws-bridge.ts";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface StackOptions {
+  port: number;
+  /** Folder for the embedded database's files; omit for an in-memory database. */
+  dataDir?: string;
+  /** Any real Postgres/Neon instead of the embedded one. Migrations run as this user. */
+  databaseUrl?: string;
+  /** Connection string the Worker uses; defaults to databaseUrl (or the embedded server). */
+  appDatabaseUrl?: string;
+  jwtSigningKeys: string;
+  /** Where wrangler keeps Durable Object state. */
+  persistTo: string;
+  quiet?: boolean;
+  extraVars?: Record<string, string>;
+}
+
+export interface Stack {
+  url: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+  };
+  try {
+    let ownerUrl = opts.databaseUrl;
+    if (!ownerUrl) {
+      if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+      const pg = await startEmbeddedPostgres({ dataDir: opts.dataDir });
+      stops.push(pg.stop);
+      ownerUrl = pg.url;
+    }
+    await runMigrations(ownerUrl);
+    const bridge = await startWsBridge();
+    stops.push(bridge.stop);
+
+    const vars: Record<string, string> = {
+      ENVIRONMENT: "development",
+      DATABASE_URL: opts.appDatabaseUrl ?? ownerUrl,
+      DB_WS_PROXY: `127.0.0.1:${bridge.port}`,
+      JWT_SIGNING_KEYS: opts.jwtSigningKeys,
+      JWT_ISSUER: `http://127.0.0.1:${opts.port}`,
+      PUBLIC_URL: `http://127.0.0.1:${opts.port}`,
+      ...opts.extraVars,
+    };
+    // Values go through an env file, not --var, so wrangler shows them as hidden instead of printing secrets.
+    mkdirSync(opts.persistTo, { recursive: true });
+    const envFile = path.join(opts.persistTo, `dev-${opts.port}.vars`);
+    writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${quoteEnv(v)}`).join("\n") + "\n", { mode: 0o600 });
+
+    const wrangler = spawn(
+      process.execPath,
+      [path.join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(opts.port), "--env-file", envFile,
+        "--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", opts.quiet ? "error" : "info"],
+      { cwd: root, stdio: ["ignore", opts.quiet ? "ignore" : "inherit", opts.quiet ? "pipe" : "inherit"], // No network here or in CI: skip the fetch of the Request.cf sample and telemetry.
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
+    );
+    let stderr = "";
+    wrangler.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+    stops.push(() => killAndWait(wrangler));
+
+    const url = `http://127.0.0.1:${opts.port}`;
+    await waitForHealth(url, wrangler, () => stderr);
+    return { url, databaseUrl: ownerUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function waitForHealth(url: string, child: ChildProcess, stderr: () => string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}\n${stderr()}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Parley did not become healthy at ${url} within ${timeoutMs} ms\n${stderr()}`);
+}
+
+function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 5000).unref();
+  });
+}
+
+/** dotenv keeps single-quoted values literally (JSON values keep their double quotes). */
+function quoteEnv(value: string): string {
+  if (value.includes("'") || value.includes("\n")) throw new Error("env values must not contain single quotes or newlines");
+  return `'${value}'`;
+}

@@ -1,0 +1,40 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { AppError } from "../../lib/errors";
+import { updateContact } from "../../services/contacts/contacts";
+import { ContactFields, ContactSchema } from "../../services/contacts/model";
+import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import type { AppEnv } from "../hono-env";
+import { IdParam } from "../schemas";
+
+export const route = createRoute({
+  method: "patch",
+  path: "/v1/contacts/{id}",
+  tags: ["contacts"],
+  summary: "Update a contact (optimistic locking with `version` or If-Match)",
+  security: bearerSecurity,
+  request: {
+    params: IdParam,
+    headers: z.object({ "if-match": z.string().optional().openapi({ description: "Expected version, e.g. \"3\"" }) }),
+    body: {
+      required: true,
+      content: { "application/json": { schema: ContactFields.extend({ version: z.number().int().positive().optional() }).openapi("ContactPatch") } },
+    },
+  },
+  responses: {
+    200: { description: "Updated", content: { "application/json": { schema: ContactSchema } } },
+    ...protectedErrors,
+    ...errorResponses(409),
+  },
+});
+
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const { version, ...fields } = c.req.valid("json");
+  const ifMatch = c.req.valid("header")["if-match"];
+  let expectedVersion = version;
+  if (ifMatch !== undefined) {
+    const parsed = Number(ifMatch.replace(/^W\//, "").replace(/"/g, ""));
+    if (!Number.isInteger(parsed) || parsed < 1) throw new AppError("VALIDATION_FAILED", "If-Match must be a contact version", { field: "if-match" });
+    expectedVersion = parsed;
+  }
+  return c.json(await updateContact({ ctx: c.get("ctx"), input: { id: c.req.valid("param").id, fields, expectedVersion } }), 200);
+};

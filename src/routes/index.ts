@@ -1,0 +1,38 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./hono-env";
+import * as apiKeyCreate from "./api-keys/create";
+import * as apiKeyList from "./api-keys/list";
+import * as apiKeyRevoke from "./api-keys/revoke";
+import * as jwks from "./auth/jwks";
+import * as login from "./auth/login";
+import * as logout from "./auth/logout";
+import * as me from "./auth/me";
+import * as refresh from "./auth/refresh";
+import * as signup from "./auth/signup";
+import * as contactCreate from "./contacts/create";
+import * as contactDelete from "./contacts/delete";
+import * as contactGet from "./contacts/get";
+import * as contactList from "./contacts/list";
+import * as contactMerge from "./contacts/merge";
+import * as contactUpdate from "./contacts/update";
+import * as health from "./health";
+import * as memberAccept from "./members/accept";
+import * as memberInvite from "./members/invite";
+import * as memberList from "./members/list";
+import * as memberRemove from "./members/remove";
+import * as memberUpdate from "./members/update";
+
+/** Routes that take no bearer credential; everything else under /v1 goes through `authenticate`. */
+export const PUBLIC_API_PATHS = new Set([signup.route.path, login.route.path, refresh.route.path, logout.route.path, memberAccept.route.path]);
+
+export function registerRoutes(app: OpenAPIHono<AppEnv>) {
+  // The handler types are checked in each route file against its own route; registering them as one list
+  // only needs the common shape.
+  const routes = [
+    health, jwks, signup, login, refresh, logout, me,
+    contactCreate, contactList, contactGet, contactUpdate, contactDelete, contactMerge,
+    memberList, memberInvite, memberUpdate, memberRemove, memberAccept,
+    apiKeyCreate, apiKeyList, apiKeyRevoke,
+  ] as Array<{ route: Parameters<OpenAPIHono<AppEnv>["openapi"]>[0]; handler: Parameters<OpenAPIHono<AppEnv>["openapi"]>[1] }>;
+  for (const r of routes) app.openapi(r.route, r.handler);
+}

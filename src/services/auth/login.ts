@@ -1,0 +1,65 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { consumeRateLimit } from "../../../durable-objects/rate-limiter/client";
+import { tenantMembers, tenants, users } from "../../db/schema";
+import { AppError, unauthorized } from "../../lib/errors";
+import { verifyPassword } from "../../lib/password";
+import { recordAudit } from "../audit";
+import type { ServiceContext } from "../context";
+import { authResult, openSession, type AuthResult } from "./sessions";
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  /** Workspace slug; the user's oldest membership when absent. */
+  tenant?: string;
+  kind?: "api" | "web";
+}
+
+const BAD_CREDENTIALS = "Invalid email or password";
+
+export async function login({ ctx, input }: { ctx: ServiceContext; input: LoginInput }): Promise<AuthResult> {
+  const email = input.email.trim().toLowerCase();
+  // Both limits count every attempt: per IP against spraying, per email against guessing one account.
+  await consumeRateLimit(ctx.env, `login:ip:${ctx.ip ?? "unknown"}`, ctx.config.RATE_LIMIT_LOGIN_PER_IP, 900);
+  await consumeRateLimit(ctx.env, `login:email:${email}`, ctx.config.RATE_LIMIT_LOGIN_PER_EMAIL, 900);
+
+  const user = await ctx.db.scoped({ loginEmail: email }, async (tx) => {
+    const [row] = await tx
+      .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.email, email))
+      .limit(1);
+    return row;
+  });
+  // verifyPassword spends the full KDF even for unknown emails, so timing does not reveal accounts.
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? null);
+  if (!user || !ok) throw unauthorized(BAD_CREDENTIALS);
+
+  return ctx.db.scoped({ userId: user.id }, async (tx) => {
+    // Memberships are readable here through the self-read policy; no tenant is set yet.
+    const memberships = await tx
+      .select({ tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status }, role: tenantMembers.role })
+      .from(tenantMembers)
+      .innerJoin(tenants, eq(tenants.id, tenantMembers.tenantId))
+      .where(and(eq(tenantMembers.userId, user.id), eq(tenantMembers.status, "active")))
+      .orderBy(asc(tenantMembers.createdAt));
+    const chosen = input.tenant ? memberships.find((m) => m.tenant.slug === input.tenant) : memberships[0];
+    // Same answer for "no such workspace" and "not a member": don't reveal which workspaces exist.
+    if (!chosen) throw unauthorized(BAD_CREDENTIALS);
+    if (chosen.tenant.status === "suspended") throw new AppError("TENANT_SUSPENDED", "This workspace is suspended");
+
+    await tx.execute(sql`select set_config('app.tenant_id', ${chosen.tenant.id}, true)`);
+    await tx.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, user.id));
+    const session = await openSession(tx, ctx, { tenantId: chosen.tenant.id, userId: user.id, kind: input.kind ?? "api" });
+    await recordAudit(tx, ctx, {
+      tenantId: chosen.tenant.id,
+      actorType: "user",
+      actorId: user.id,
+      action: "session.created",
+      entityType: "session",
+      entityId: session.sessionId,
+      data: { kind: input.kind ?? "api" },
+    });
+    return authResult(ctx, { user: { id: user.id, email: user.email, name: user.name }, tenant: chosen.tenant, role: chosen.role, ...session });
+  });
+}
