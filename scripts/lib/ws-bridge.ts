@@ -32,7 +32,15 @@ export async function startWsBridge(opts: { port?: number } = {}): Promise<WsBri
       for (const chunk of pending) socket.write(chunk);
       pending.length = 0;
     });
-    ws.on("message", (data: Buffer) => (open ? socket.write(data) : pending.push(data)));
+    ws.on("message", (data: Buffer) => {
+      if (open) socket.write(data);
+      else pending.push(data);
+      // A real Postgres closes the connection after the client's Terminate message; PGlite's socket
+      // server does not, and the driver's end() would wait forever. Close it the way Postgres would.
+      if (endsWithTerminate(data)) {
+        socket.end();
+      }
+    });
     socket.on("data", (data) => ws.readyState === ws.OPEN && ws.send(data));
     socket.on("close", () => ws.close());
     socket.on("error", () => ws.close());
@@ -53,4 +61,10 @@ export async function startWsBridge(opts: { port?: number } = {}): Promise<WsBri
         wss.close(() => resolve());
       }),
   };
+}
+
+const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+
+function endsWithTerminate(data: Buffer): boolean {
+  return data.length >= TERMINATE.length && data.subarray(data.length - TERMINATE.length).equals(TERMINATE);
 }

@@ -58,6 +58,8 @@ export function slugify(name: string): string {
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
+    // Letters that have no decomposition into base + accent.
+    .replace(/[łøđßæœþ]/g, (ch) => ({ ł: "l", ø: "o", đ: "d", ß: "ss", æ: "ae", œ: "oe", þ: "th" })[ch] ?? ch)
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 40);

@@ -1,0 +1,22 @@
+// Starts what the workerd tests reach over the network: Postgres (embedded unless TEST_DATABASE_URL
+// names a real server) with migrations applied, and the WebSocket bridge the Neon driver connects to.
+import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
+import { runMigrations } from "../scripts/lib/migrate.ts";
+import { startWsBridge } from "../scripts/lib/ws-bridge.ts";
+
+export default async function setup() {
+  const stops: Array<() => Promise<void>> = [];
+  let ownerUrl = process.env.TEST_OWNER_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!ownerUrl) {
+    const pg = await startEmbeddedPostgres({ port: Number(process.env.PARLEY_TEST_PG_PORT) });
+    stops.push(pg.stop);
+    ownerUrl = pg.url;
+  }
+  await runMigrations(ownerUrl);
+  await runMigrations(ownerUrl); // re-running must be a no-op
+  const bridge = await startWsBridge({ port: Number(process.env.PARLEY_TEST_BRIDGE_PORT) });
+  stops.push(bridge.stop);
+  return async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+}

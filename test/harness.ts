@@ -1,0 +1,146 @@
+// The test harness: every test gets a fresh tenant and a foreign tenant, built through the public API
+// inside workerd (the same Worker entry, Neon driver and Postgres path as production).
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { Client, neonConfig } from "@neondatabase/serverless";
+import { expect } from "vitest";
+import type { Role } from "../src/db/schema";
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  ip?: string;
+}
+
+export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Res<T>> {
+  const headers: Record<string, string> = { "cf-connecting-ip": opts.ip ?? randomIp(), ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = JSON.stringify(opts.body);
+  }
+  const res = await exports.default.fetch(new Request(`https://parley.test${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, body: parsed as T, text, headers: res.headers };
+}
+
+/** Asserts the status and prints the response body when it is wrong. */
+export function expectStatus(res: Res, status: number): void {
+  expect(res.status, `${res.status} ${res.text}`).toBe(status);
+}
+
+/** Asserts the contract's error body: `{error:{code,message,request_id}}`, and no internals leaked. */
+export function expectError(res: Res, status: number, code?: string): void {
+  expectStatus(res, status);
+  expect(res.body?.error, res.text).toMatchObject({ code: code ?? expect.any(String), message: expect.any(String), request_id: expect.any(String) });
+  expect(res.text).not.toMatch(/\bat .+\.(js|ts):\d+|stack/i);
+}
+
+export function randomIp(): string {
+  const b = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${b[0]}.${b[1]}.${b[2]}`;
+}
+
+export const uniqueEmail = (label = "user") => `${label}-${crypto.randomUUID().slice(0, 12)}@example.com`;
+export const STRONG_PASSWORD = "correct-horse-battery-42";
+
+export interface Session {
+  userId: string;
+  email: string;
+  password: string;
+  role: Role;
+  token: string;
+  refreshToken: string;
+  sessionId: string;
+  memberId?: string;
+}
+
+export interface TenantHandle {
+  id: string;
+  slug: string;
+  name: string;
+  owner: Session;
+  /** A signed-in member with the given role (invited by the owner, accepted through the API). */
+  createUser(role: Role): Promise<Session>;
+  createContact(input?: Record<string, unknown>): Promise<any>;
+  createApiKey(scopes: string[]): Promise<{ id: string; key: string }>;
+}
+
+export async function createTenant(label = "Acme"): Promise<TenantHandle> {
+  const email = uniqueEmail("owner");
+  const res = await call("POST", "/v1/auth/signup", { body: { email, password: STRONG_PASSWORD, organization: `${label} ${crypto.randomUUID().slice(0, 6)}`, name: "Owner" } });
+  expectStatus(res, 201);
+  const b = res.body;
+  const owner: Session = { userId: b.user.id, email, password: STRONG_PASSWORD, role: "owner", token: b.access_token, refreshToken: b.refresh_token, sessionId: b.session_id };
+  const handle: TenantHandle = {
+    id: b.tenant.id,
+    slug: b.tenant.slug,
+    name: b.tenant.name,
+    owner,
+    async createUser(role) {
+      const userEmail = uniqueEmail(role);
+      const invite = await call("POST", "/v1/members", { token: owner.token, body: { email: userEmail, role } });
+      expectStatus(invite, 201);
+      const accepted = await call("POST", "/v1/invitations/accept", { body: { token: invite.body.invitation.token, password: STRONG_PASSWORD, name: role } });
+      expectStatus(accepted, 200);
+      const a = accepted.body;
+      return { userId: a.user.id, email: userEmail, password: STRONG_PASSWORD, role, token: a.access_token, refreshToken: a.refresh_token, sessionId: a.session_id, memberId: invite.body.id };
+    },
+    async createContact(input = {}) {
+      const created = await call("POST", "/v1/contacts", { token: owner.token, body: { name: "Jane Customer", email: uniqueEmail("contact"), ...input } });
+      expectStatus(created, 201);
+      return created.body;
+    },
+    async createApiKey(scopes) {
+      const created = await call("POST", "/v1/api-keys", { token: owner.token, body: { name: "test key", scopes } });
+      expectStatus(created, 201);
+      return { id: created.body.id, key: created.body.key };
+    },
+  };
+  return handle;
+}
+
+/** A tenant for the test and a foreign tenant that must stay invisible to it. */
+export async function createHarness(): Promise<{ tenant: TenantHandle; foreign: TenantHandle }> {
+  const [tenant, foreign] = await Promise.all([createTenant("Acme"), createTenant("Foreign")]);
+  return { tenant, foreign };
+}
+
+/**
+ * Direct SQL over the Neon driver. `owner` is the migration owner (bypasses nothing by itself but owns
+ * the tables); `app` is the Worker's own connection string.
+ */
+export async function withSql<T>(who: "owner" | "app", fn: (client: Client) => Promise<T>): Promise<T> {
+  neonConfig.wsProxy = (host, port) => `${env.DB_WS_PROXY}/v1?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+  const client = new Client({ connectionString: who === "owner" ? env.OWNER_DATABASE_URL : env.DATABASE_URL });
+  client.on("error", () => {}); // the server closing after Terminate is not a test failure
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function ownerQuery<R = any>(text: string, params: unknown[] = []): Promise<R[]> {
+  return withSql("owner", async (c) => (await c.query(text, params)).rows as R[]);
+}
