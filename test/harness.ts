@@ -144,3 +144,17 @@ export async function withSql<T>(who: "owner" | "app", fn: (client: Client) => P
 export async function ownerQuery<R = any>(text: string, params: unknown[] = []): Promise<R[]> {
   return withSql("owner", async (c) => (await c.query(text, params)).rows as R[]);
 }
+
+/** Everything a tenant owns that the API can change, read as the owner: "changes nothing" is checked on this. */
+export async function tenantSnapshot(tenantId: string): Promise<string> {
+  const tables = {
+    tenants: "select id, slug, name, status, version from tenants where id = $1",
+    contacts: "select * from contacts where tenant_id = $1 order by id",
+    members: "select id, user_id, role, status, version from tenant_members where tenant_id = $1 order by id",
+    api_keys: "select id, name, scopes, revoked_at from api_keys where tenant_id = $1 order by id",
+    sessions: "select id, revoked_at from refresh_token_families where tenant_id = $1 order by id",
+  };
+  const out: Record<string, unknown> = {};
+  for (const [name, sql] of Object.entries(tables)) out[name] = await ownerQuery(sql, [tenantId]);
+  return JSON.stringify(out);
+}
