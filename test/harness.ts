@@ -29,7 +29,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     headers["content-type"] ??= "application/json";
     body = JSON.stringify(opts.body);
   }
-  const res = await exports.default.fetch(new Request(`https://parley.test${path}`, { method, headers, body }));
+  const res = await (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://parley.test${path}`, { method, headers, body }));
   const text = await res.text();
   let parsed: unknown = undefined;
   try {

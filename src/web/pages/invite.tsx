@@ -1,0 +1,90 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import { AppError } from "../../lib/errors";
+import { tenantOfToken } from "../../lib/tenant-token";
+import type { AppEnv } from "../../routes/hono-env";
+import { acceptInvitation } from "../../services/members/accept-invitation";
+import { ensureCsrfToken, rotateCsrfToken, verifyCsrf } from "../csrf";
+import { CsrfField, ErrorSummary, Field, firstInvalid, formErrorsFrom, hasErrors, readForm, zodErrors, type FormState } from "../forms";
+import { Layout, render } from "../layout";
+import { setSessionCookie } from "../session";
+import { csrfFailedPage, statusPage } from "./status";
+
+type C = Context<AppEnv>;
+
+const InviteForm = z.object({
+  token: z.string().max(200),
+  name: z.string().trim().max(120, "Name must be at most 120 characters").optional(),
+  password: z.string().min(1, "Enter a password").max(256, "Password must be at most 256 characters"),
+});
+
+const FIELDS = ["name", "password"] as const;
+const ids = Object.fromEntries(FIELDS.map((f) => [f, `invite-${f}`]));
+
+const InvitePage = ({ csrf, token, values = {}, errors }: FormState & { csrf: string; token: string }) => {
+  const focus = firstInvalid(FIELDS, errors);
+  return (
+    <Layout title="Join a workspace" hasErrors={hasErrors(errors)} narrow>
+      <div class="card">
+        <h1>Join your team on Parley</h1>
+        <p class="lead">You have been invited to a workspace. Set up your account to accept.</p>
+        <ErrorSummary errors={errors} fieldIds={ids} />
+        <form method="post" action="/invite" novalidate>
+          <CsrfField token={csrf} />
+          <input type="hidden" name="token" value={token} />
+          <Field id={ids.name!} name="name" label="Your name" optional autocomplete="name" value={values.name} error={errors?.name} autofocus={focus === "name"} maxlength={120} />
+          <Field
+            id={ids.password!}
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="new-password"
+            hint="Choose one of at least 10 characters. If you already have a Parley account, enter its password instead."
+            error={errors?.password}
+            autofocus={focus === "password"}
+          />
+          <button type="submit" class="full">Accept invitation</button>
+        </form>
+      </div>
+    </Layout>
+  );
+};
+
+const invalidInvitation = (c: C) =>
+  statusPage(c, 404, {
+    title: "Invitation not valid",
+    message: "This invitation link is invalid, has expired or was already used. Ask your workspace admin for a new one.",
+    back: { href: "/login", label: "Go to log in" },
+  });
+
+export function inviteForm(c: C) {
+  const token = c.req.query("token") ?? "";
+  // Only the shape is checked here; whether it is live is known when it is used (no lookup per view).
+  if (!tenantOfToken("inv", token)) return invalidInvitation(c);
+  return render(c, <InvitePage csrf={ensureCsrfToken(c)} token={token} />);
+}
+
+export async function inviteSubmit(c: C) {
+  const form = await readForm(c);
+  const token = form.token ?? "";
+  if (!(await verifyCsrf(c, form))) return csrfFailedPage(c, `/invite?token=${encodeURIComponent(token)}`);
+  if (!tenantOfToken("inv", token)) return invalidInvitation(c);
+  const values = { name: form.name };
+  const again = (errors: FormState["errors"], status: ContentfulStatusCode) => render(c, <InvitePage csrf={ensureCsrfToken(c)} token={token} values={values} errors={errors} />, status);
+
+  const parsed = InviteForm.safeParse({ ...form, name: form.name || undefined });
+  if (!parsed.success) return again(zodErrors(parsed.error), 400);
+  try {
+    const result = await acceptInvitation({ ctx: c.get("ctx"), input: { ...parsed.data, kind: "web" } });
+    setSessionCookie(c, result.refresh_token);
+    rotateCsrfToken(c);
+    return c.redirect("/app", 303);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "NOT_FOUND") return invalidInvitation(c);
+    if (err instanceof AppError && err.code === "UNAUTHORIZED") return again({ password: err.message }, 401);
+    const mapped = formErrorsFrom(c, err, FIELDS);
+    if (!mapped) throw err;
+    return again(mapped.errors, mapped.status);
+  }
+}
