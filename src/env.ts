@@ -16,6 +16,7 @@ export const envSchema = z.object({
   /** Public origin, used for links shown to users (webhook URLs, invitations). */
   PUBLIC_URL: z.string().url().optional(),
   RATE_LIMIT_SIGNUP_PER_IP: z.coerce.number().int().positive().default(20),
+  RATE_LIMIT_SIGNUP_PER_EMAIL: z.coerce.number().int().positive().default(5),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_LOGIN_PER_EMAIL: z.coerce.number().int().positive().default(10),
 });

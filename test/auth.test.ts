@@ -65,6 +65,15 @@ describe("sign-up", () => {
     expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
     expect(statuses[20]).toBe(429);
   });
+
+  it("is rate limited per email, even from different IPs", async () => {
+    const email = uniqueEmail();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await call("POST", "/v1/auth/signup", { body: { email, password: STRONG_PASSWORD, organization: "Probe" } })).status);
+    }
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 429]);
+  });
 });
 
 describe("log-in", () => {

@@ -22,6 +22,8 @@ export async function signup({ ctx, input }: { ctx: ServiceContext; input: Signu
   const weak = passwordProblem(input.password, email);
   if (weak) throw new AppError("VALIDATION_FAILED", weak, { field: "password" });
   await consumeRateLimit(ctx.env, `signup:ip:${ctx.ip ?? "unknown"}`, ctx.config.RATE_LIMIT_SIGNUP_PER_IP, 3600);
+  // Per email too: stops probing which addresses have accounts (409) from many IPs.
+  await consumeRateLimit(ctx.env, `signup:email:${email}`, ctx.config.RATE_LIMIT_SIGNUP_PER_EMAIL, 3600);
 
   const passwordHash = await hashPassword(input.password);
   const tenantId = crypto.randomUUID();
