@@ -2,3 +2,5 @@ export * from "./tenancy";
 export * from "./auth";
 export * from "./contacts";
 export * from "./events";
+export * from "./channels";
+export * from "./billing";
