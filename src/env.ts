@@ -15,6 +15,21 @@ export const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default("parley-api"),
   /** Public origin, used for links shown to users (webhook URLs, invitations). */
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * JSON object of AES-256-GCM keys for channel credentials, `{"<key id>": "<base64 32 bytes>"}`; the
+   * first entry encrypts, all decrypt (rotation: add a new first key, re-encrypt, drop the old one).
+   */
+  CREDENTIALS_KEYS: z.string().min(1).optional(),
+  /** Provider API base URLs; a local sandbox can stand in for them. */
+  WHATSAPP_API_BASE: z.string().url().default("https://graph.facebook.com/v21.0"),
+  TELEGRAM_API_BASE: z.string().url().default("https://api.telegram.org"),
+  TWILIO_API_BASE: z.string().url().default("https://api.twilio.com"),
+  /** Stripe: secret key, webhook signing secret, and (tests, local) where the API is. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  STRIPE_API_HOST: z.string().optional(),
+  STRIPE_API_PORT: z.coerce.number().int().positive().optional(),
+  STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
   RATE_LIMIT_SIGNUP_PER_IP: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_SIGNUP_PER_EMAIL: z.coerce.number().int().positive().default(5),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().positive().default(60),
@@ -25,6 +40,9 @@ export type AppConfig = z.infer<typeof envSchema>;
 
 export interface Env extends Record<string, unknown> {
   RATE_LIMITER: DurableObjectNamespace<import("../durable-objects/rate-limiter/rate-limiter").RateLimiter>;
+  CONVERSATION_THREAD: DurableObjectNamespace<import("../durable-objects/conversation-thread/conversation-thread").ConversationThread>;
+  OUTBOX_QUEUE: Queue<import("./queues/outbox-relay").OutboxMessage>;
+  OUTBOX_DLQ: Queue<import("./queues/outbox-relay").OutboxMessage>;
 }
 
 let cached: { source: unknown; config: AppConfig } | undefined;

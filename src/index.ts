@@ -1,10 +1,22 @@
 import { createApp } from "./app";
-import type { Env } from "./env";
+import { Database } from "./db/client";
+import { loadConfig, type Env } from "./env";
+import { consumeDeadLetters, consumeOutbox } from "./queues/outbox-consumer";
+import { sweepOutbox, type OutboxMessage } from "./queues/outbox-relay";
 
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
+export { ConversationThread } from "../durable-objects/conversation-thread/conversation-thread";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  async queue(batch: MessageBatch<OutboxMessage>, env: Env) {
+    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+    else await consumeOutbox(batch, env);
+  },
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    const db = new Database(loadConfig(env));
+    ctx.waitUntil(sweepOutbox(db, env).finally(() => db.close()));
+  },
+} satisfies ExportedHandler<Env, OutboxMessage>;

@@ -15,7 +15,9 @@ export interface TenantInfo {
 /** The resolved actor inside a tenant transaction, re-read from the database on every call. */
 export type Principal =
   | { type: "user"; userId: string; sessionId: string; role: Role; tenant: TenantInfo }
-  | { type: "apiKey"; apiKeyId: string; scopes: string[]; tenant: TenantInfo };
+  | { type: "apiKey"; apiKeyId: string; scopes: string[]; tenant: TenantInfo }
+  /** Parley itself acting for a tenant: queue consumers, Durable Objects, verified webhooks. */
+  | { type: "system"; name: string; tenant: TenantInfo };
 
 /**
  * The one way into a tenant's data. Opens a transaction scoped by RLS to the tenant, then re-checks the
@@ -43,6 +45,7 @@ export async function withTenant<T>(
 }
 
 export function allows(principal: Principal, permission: Permission): boolean {
+  if (principal.type === "system") return true;
   return principal.type === "user" ? roleAllows(principal.role, permission) : principal.scopes.includes(permission);
 }
 
@@ -94,9 +97,15 @@ async function resolvePrincipal(tx: Tx, ctx: ServiceContext, tenantId: string): 
     if (!row) return undefined;
     return { type: "apiKey", apiKeyId: row.id, scopes: row.scopes, tenant: row.tenant };
   }
+  if (actor.type === "system") {
+    const [tenant] = await tx.select(tenantColumns).from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+    return tenant ? { type: "system", name: actor.name, tenant } : undefined;
+  }
   return undefined;
 }
 
 export function actorRef(principal: Principal): { actorType: string; actorId: string } {
-  return principal.type === "user" ? { actorType: "user", actorId: principal.userId } : { actorType: "api_key", actorId: principal.apiKeyId };
+  if (principal.type === "user") return { actorType: "user", actorId: principal.userId };
+  if (principal.type === "apiKey") return { actorType: "api_key", actorId: principal.apiKeyId };
+  return { actorType: "system", actorId: principal.name };
 }

@@ -6,6 +6,7 @@ import type { ServiceContext } from "../context";
 export async function getMe({ ctx }: { ctx: ServiceContext }) {
   return withTenant(ctx, null, async (tx, principal) => {
     const tenant = principal.tenant;
+    if (principal.type === "system") return { user: null, tenant, role: null };
     if (principal.type === "apiKey") {
       return { user: null, api_key: { id: principal.apiKeyId, scopes: principal.scopes }, tenant, role: null };
     }

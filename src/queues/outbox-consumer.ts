@@ -1,0 +1,74 @@
+import { sql } from "drizzle-orm";
+import { Database, type Tx } from "../db/client";
+import { outboxEvents, processedEvents } from "../db/schema";
+import { loadConfig, type Env } from "../env";
+import { createLogger } from "../lib/log";
+import type { ServiceContext } from "../services/context";
+import { OUTBOX_HANDLERS } from "./handlers";
+import type { OutboxMessage } from "./outbox-relay";
+
+export interface HandlerContext {
+  ctx: ServiceContext;
+  event: OutboxMessage;
+}
+
+/** One consumer per event type. Handlers must be idempotent: use `claimOnce` or the domain's own state. */
+export type OutboxHandler = (h: HandlerContext) => Promise<void>;
+
+/**
+ * Records that `consumer` has taken effect for `eventId`, inside the caller's transaction. Returns false
+ * when it already had: the caller then does nothing, so a redelivered event changes nothing.
+ */
+export async function claimOnce(tx: Tx, tenantId: string, consumer: string, eventId: string): Promise<boolean> {
+  const rows = await tx.insert(processedEvents).values({ tenantId, consumer, eventId }).onConflictDoNothing().returning({ id: processedEvents.eventId });
+  return rows.length > 0;
+}
+
+const MAX_BACKOFF_SECONDS = 15 * 60;
+
+export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env): Promise<void> {
+  const config = loadConfig(env);
+  const db = new Database(config);
+  const log = createLogger({ consumer: batch.queue }, config.ENVIRONMENT === "test");
+  try {
+    for (const message of batch.messages) {
+      const event = message.body;
+      const handler = OUTBOX_HANDLERS[event.type];
+      if (!handler) {
+        message.ack(); // no consumer for this type (yet): nothing to do, nothing to retry
+        continue;
+      }
+      const ctx: ServiceContext = { requestId: `outbox:${event.id}`, config, env, db, log, tenantId: event.tenant_id, actor: { type: "system", name: `outbox:${event.type}` } };
+      try {
+        await handler({ ctx, event });
+        message.ack();
+      } catch (err) {
+        // Exponential backoff; after max_retries the queue moves it to the dead-letter queue.
+        const delaySeconds = Math.min(MAX_BACKOFF_SECONDS, 2 ** message.attempts * 5);
+        log.warn("outbox handler failed; will retry", { event_id: event.id, type: event.type, attempts: message.attempts, error: err instanceof Error ? err.message : String(err) });
+        message.retry({ delaySeconds });
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+/** Dead letters: keep the failure on the outbox row, where operators and tenants can see and replay it. */
+export async function consumeDeadLetters(batch: MessageBatch<OutboxMessage>, env: Env): Promise<void> {
+  const config = loadConfig(env);
+  const db = new Database(config);
+  const log = createLogger({ consumer: batch.queue });
+  try {
+    for (const message of batch.messages) {
+      const event = message.body;
+      await db.scoped({ tenantId: event.tenant_id }, (tx) =>
+        tx.update(outboxEvents).set({ lastError: "dead-lettered after retries", attempts: sql`${outboxEvents.attempts} + 1` }).where(sql`${outboxEvents.id} = ${event.id}`),
+      );
+      log.error("outbox event dead-lettered", { event_id: event.id, type: event.type, tenant_id: event.tenant_id });
+      message.ack();
+    }
+  } finally {
+    await db.close();
+  }
+}
