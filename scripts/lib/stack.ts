@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { freePort } from "./free-port.ts";
 import { runMigrations } from "./migrate.ts";
-import { startWsBridge } from "./ws-bridge.ts";
+import { startWsBridge, type WsBridge } from "./ws-bridge.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -21,6 +21,8 @@ export interface StackOptions {
   /** Connection string the Worker uses; defaults to databaseUrl (or the embedded server). */
   appDatabaseUrl?: string;
   jwtSigningKeys: string;
+  /** CREDENTIALS_KEYS (channel credentials at rest); without it, channels with credentials answer 503. */
+  credentialsKeys?: string;
   /** Where wrangler keeps Durable Object state. */
   persistTo: string;
   quiet?: boolean;
@@ -30,6 +32,7 @@ export interface StackOptions {
 export interface Stack {
   url: string;
   databaseUrl: string;
+  bridgeStats: WsBridge["stats"];
   stop(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       DATABASE_URL: opts.appDatabaseUrl ?? ownerUrl,
       DB_WS_PROXY: `127.0.0.1:${bridge.port}`,
       JWT_SIGNING_KEYS: opts.jwtSigningKeys,
+      ...(opts.credentialsKeys && { CREDENTIALS_KEYS: opts.credentialsKeys }),
       JWT_ISSUER: `http://127.0.0.1:${opts.port}`,
       PUBLIC_URL: `http://127.0.0.1:${opts.port}`,
       ...opts.extraVars,
@@ -77,7 +81,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     const url = `http://127.0.0.1:${opts.port}`;
     await waitForHealth(url, wrangler, () => stderr);
-    return { url, databaseUrl: ownerUrl, stop };
+    return { url, databaseUrl: ownerUrl, bridgeStats: bridge.stats, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -100,11 +104,15 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
 }
 
 function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once("exit", () => resolve());
+    // The timer also keeps the event loop alive until the child has really gone.
+    const force = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
     child.kill("SIGTERM");
-    setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 5000).unref();
   });
 }
 

@@ -6,6 +6,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 
 export interface WsBridge {
   port: number;
+  /** What clients sent: statements (Query + Execute) and round trips (Query + Sync), for benchmarks. */
+  stats: { connections: number; statements: number; roundTrips: number };
   stop(): Promise<void>;
 }
 
@@ -13,7 +15,10 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
 export async function startWsBridge(opts: { port?: number } = {}): Promise<WsBridge> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: opts.port ?? 0, perMessageDeflate: false });
+  const stats = { connections: 0, statements: 0, roundTrips: 0 };
   wss.on("connection", (ws: WebSocket, req) => {
+    stats.connections += 1;
+    const count = protocolCounter(stats);
     const address = new URL(req.url ?? "/", "http://bridge").searchParams.get("address") ?? "";
     const i = address.lastIndexOf(":");
     const host = address.slice(0, i);
@@ -33,6 +38,7 @@ export async function startWsBridge(opts: { port?: number } = {}): Promise<WsBri
       pending.length = 0;
     });
     ws.on("message", (data: Buffer) => {
+      count(data);
       if (open) socket.write(data);
       else pending.push(data);
       // A real Postgres closes the connection after the client's Terminate message; PGlite's socket
@@ -55,6 +61,7 @@ export async function startWsBridge(opts: { port?: number } = {}): Promise<WsBri
   const port = typeof address === "object" && address ? address.port : 0;
   return {
     port,
+    stats,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -67,4 +74,37 @@ const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
 
 function endsWithTerminate(data: Buffer): boolean {
   return data.length >= TERMINATE.length && data.subarray(data.length - TERMINATE.length).equals(TERMINATE);
+}
+
+/**
+ * Follows the client side of the Postgres protocol (after the untyped startup message, every message is
+ * type byte + int32 length) and counts Query/Execute/Sync messages. Only used for figures, never gating.
+ */
+function protocolCounter(stats: { statements: number; roundTrips: number }) {
+  let started = false;
+  let buffer = Buffer.alloc(0);
+  return (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      if (!started) {
+        if (buffer.length < 8) return;
+        const len = buffer.readInt32BE(0);
+        const code = buffer.readInt32BE(4);
+        if (buffer.length < len) return;
+        buffer = buffer.subarray(len);
+        if (code !== 80877103) started = true; // an SSLRequest is followed by the real startup message
+        continue;
+      }
+      if (buffer.length < 5) return;
+      const len = buffer.readInt32BE(1);
+      if (buffer.length < 1 + len) return;
+      const type = String.fromCharCode(buffer[0]!);
+      if (type === "Q") {
+        stats.statements += 1;
+        stats.roundTrips += 1;
+      } else if (type === "E") stats.statements += 1;
+      else if (type === "S") stats.roundTrips += 1;
+      buffer = buffer.subarray(1 + len);
+    }
+  };
 }

@@ -1,5 +1,5 @@
 import { Client, neonConfig } from "@neondatabase/serverless";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { AppConfig } from "../env";
 import * as schema from "./schema";
@@ -64,6 +64,12 @@ export class Database {
         set_config('app.login_email', ${scope.loginEmail ?? ""}, true)`);
       return fn(tx);
     });
+  }
+
+  /** One statement outside any transaction and tenant scope: only for SECURITY DEFINER entry points. */
+  async execute(query: SQL): Promise<void> {
+    const db = await this.connect();
+    await db.execute(query);
   }
 
   async ping(): Promise<void> {
