@@ -4,7 +4,7 @@ import { outboxEvents, processedEvents } from "../db/schema";
 import { loadConfig, type Env } from "../env";
 import { createLogger } from "../lib/log";
 import type { ServiceContext } from "../services/context";
-import { OUTBOX_HANDLERS } from "./handlers";
+import { DEAD_LETTER_HANDLERS, OUTBOX_HANDLERS } from "./handlers";
 import type { OutboxMessage } from "./outbox-relay";
 
 export interface HandlerContext {
@@ -62,9 +62,10 @@ export async function consumeDeadLetters(batch: MessageBatch<OutboxMessage>, env
   try {
     for (const message of batch.messages) {
       const event = message.body;
-      await db.scoped({ tenantId: event.tenant_id }, (tx) =>
-        tx.update(outboxEvents).set({ lastError: "dead-lettered after retries", attempts: sql`${outboxEvents.attempts} + 1` }).where(sql`${outboxEvents.id} = ${event.id}`),
-      );
+      await db.scoped({ tenantId: event.tenant_id }, async (tx) => {
+        await tx.update(outboxEvents).set({ lastError: "dead-lettered after retries", attempts: sql`${outboxEvents.attempts} + 1` }).where(sql`${outboxEvents.id} = ${event.id}`);
+        await DEAD_LETTER_HANDLERS[event.type]?.(tx, event);
+      });
       log.error("outbox event dead-lettered", { event_id: event.id, type: event.type, tenant_id: event.tenant_id });
       message.ack();
     }

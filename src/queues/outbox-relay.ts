@@ -60,3 +60,13 @@ export async function sweepOutbox(db: Database, env: Env, minAgeSeconds = 30): P
   for (const tenantId of tenants) published += await publishOutbox(db, env, tenantId);
   return published;
 }
+
+/**
+ * Publishes events its caller just committed (it has them in hand, so no read) and marks them published
+ * in one statement. If this fails halfway, the sweep sends them again: consumers are idempotent.
+ */
+export async function publishEvents(db: Database, env: Env, tenantId: string, events: OutboxMessage[]): Promise<void> {
+  if (events.length === 0) return;
+  await env.OUTBOX_QUEUE.sendBatch(events.map((body) => ({ body, contentType: "json" as const })));
+  await db.execute(sql`select parley_outbox_mark_published(${tenantId}::uuid, ${`{${events.map((e) => e.id).join(",")}}`}::uuid[])`);
+}

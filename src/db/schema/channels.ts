@@ -59,6 +59,8 @@ export const conversations = pgTable(
     tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
     channelId: uuid("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
     contactId: uuid("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    /** The Durable Object that owns this thread: `<channel id>:<customer id at the provider>`. */
+    threadKey: text("thread_key").notNull(),
     state: text("state", { enum: CONVERSATION_STATES }).notNull().default("open"),
     previousState: text("previous_state", { enum: CONVERSATION_STATES }),
     assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),

@@ -1,0 +1,67 @@
+import type { ChannelType } from "../../src/db/schema";
+import type { InboundMessage } from "../../src/channels/inbound";
+
+/** Who the thread is: fixed when the object first accepts a message. */
+export interface ThreadMeta {
+  tenantId: string;
+  channelId: string;
+  channelType: ChannelType;
+  /** The customer's id at the provider (wa_id, Telegram chat id, phone, API sender id). */
+  customerId: string;
+  threadKey: string;
+  debounceMs: number;
+  maxWaitMs: number;
+}
+
+/** A delivery's raw bytes and headers, logged to channel_events with the messages it carried. */
+export interface RawDelivery {
+  body: string;
+  truncated: boolean;
+  headers: Record<string, string>;
+  eventType: string;
+  receivedAt: number;
+  externalIds: string[];
+  /** Why it was accepted without effect, e.g. a provider retry of messages already held. */
+  note?: string;
+}
+
+export interface PendingMessage {
+  seq: number;
+  message: InboundMessage;
+  acceptedAt: number;
+  /** The debounce group it was accepted into; that group is not flushed while this is pending. */
+  groupId: string;
+}
+
+/** The open debounce group. Its id is fixed when it opens, so a retried flush inserts the same row. */
+export interface DebounceGroup {
+  id: string;
+  startedAt: number;
+  /** Quiet-period deadline: reset by every new message, but never past `hardDeadline`. */
+  deadline: number;
+  /** startedAt + maxWaitMs: a chatty customer is still answered. */
+  hardDeadline: number;
+  messageIds: string[];
+  /** Conversation the group's messages belong to (set once persisted). */
+  conversationId?: string;
+  contactId?: string;
+}
+
+export interface AcceptInput {
+  meta: ThreadMeta;
+  messages: InboundMessage[];
+  raw?: RawDelivery;
+  /** A replay from the raw log: skip the object's memory of seen ids and let Postgres' unique key judge. */
+  replay?: boolean;
+}
+
+export interface AcceptResult {
+  accepted: string[];
+  duplicates: string[];
+}
+
+/** What live clients receive over the thread's WebSocket. */
+export type LiveEvent =
+  | { type: "message.created"; conversation_id: string; message: Record<string, unknown> }
+  | { type: "message.updated"; conversation_id: string; message: Record<string, unknown> }
+  | { type: "conversation.updated"; conversation_id: string; conversation: Record<string, unknown> };

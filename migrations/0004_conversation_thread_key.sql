@@ -1,0 +1,1 @@
+ALTER TABLE "conversations" ADD COLUMN "thread_key" text NOT NULL;

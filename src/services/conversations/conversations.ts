@@ -1,0 +1,153 @@
+import { and, asc, desc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { threadStub } from "../../../durable-objects/conversation-thread/client";
+import type { Tx } from "../../db/client";
+import { conversations, messages, tenantMembers, type ConversationState } from "../../db/schema";
+import { decodeCursor, encodeCursor } from "../../lib/cursor";
+import { AppError, notFound } from "../../lib/errors";
+import { actorRef, withTenant } from "../access";
+import { emitEvents, recordAudit } from "../audit";
+import type { ServiceContext } from "../context";
+import { toConversation, toMessage, type Conversation, type Message } from "./model";
+
+export async function findConversation(tx: Tx, id: string, lock = false) {
+  const q = tx.select().from(conversations).where(eq(conversations.id, id)).limit(1);
+  const [row] = lock ? await q.for("update") : await q;
+  if (!row) throw notFound("Conversation");
+  return row;
+}
+
+export async function listConversations({ ctx, input }: { ctx: ServiceContext; input: { state?: ConversationState; assignee_id?: string; cursor?: string; limit: number } }) {
+  return withTenant(ctx, "conversations:read", async (tx) => {
+    const filters: SQL[] = [];
+    if (input.state) filters.push(eq(conversations.state, input.state));
+    if (input.assignee_id) filters.push(eq(conversations.assigneeId, input.assignee_id));
+    const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+    // Most recent activity first; conversations without messages yet sort by creation.
+    const activity = sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+    if (after) filters.push(sql`(${activity}, ${conversations.id}) < (${after.at}, ${after.id})`);
+    const rows = await tx
+      .select({ row: conversations, activity })
+      .from(conversations)
+      .where(filters.length ? and(...filters) : undefined)
+      .orderBy(desc(activity), desc(conversations.id))
+      .limit(input.limit + 1);
+    const page = rows.slice(0, input.limit);
+    const last = page.at(-1);
+    return { data: page.map((r) => toConversation(r.row)), next_cursor: rows.length > input.limit && last ? encodeCursor(new Date(last.activity), last.row.id) : null };
+  });
+}
+
+export async function getConversation({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<Conversation> {
+  return withTenant(ctx, "conversations:read", async (tx) => toConversation(await findConversation(tx, input.id)));
+}
+
+/** The thread oldest first, in the order its single writer stored it; `after` pages by sequence. */
+export async function listMessages({ ctx, input }: { ctx: ServiceContext; input: { id: string; after?: number; limit: number } }) {
+  return withTenant(ctx, "conversations:read", async (tx) => {
+    await findConversation(tx, input.id);
+    const rows = await tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, input.id), input.after ? gt(messages.sequence, input.after) : undefined))
+      .orderBy(asc(messages.sequence))
+      .limit(input.limit + 1);
+    const page = rows.slice(0, input.limit);
+    return { data: page.map(toMessage), next_cursor: rows.length > input.limit ? String(page.at(-1)!.sequence) : null };
+  });
+}
+
+/**
+ * An agent's reply: stored as a pending outbound message with a `message.outbound` outbox event in the
+ * same transaction (the queue consumer delivers it to the provider), then pushed live to the thread.
+ */
+export async function replyToConversation({ ctx, input }: { ctx: ServiceContext; input: { id: string; text: string } }): Promise<Message> {
+  const { message, threadKey, tenantId } = await withTenant(ctx, "conversations:write", async (tx, p) => {
+    const conv = await findConversation(tx, input.id, true);
+    const id = crypto.randomUUID();
+    const [row] = await tx
+      .insert(messages)
+      .values({
+        id,
+        tenantId: p.tenant.id,
+        conversationId: conv.id,
+        channelId: conv.channelId,
+        direction: "outbound",
+        senderType: p.type === "user" ? "agent" : "system",
+        senderId: p.type === "user" ? p.userId : null,
+        content: { type: "text", text: input.text },
+        text: input.text,
+        status: "pending",
+      })
+      .returning();
+    await tx
+      .update(conversations)
+      .set({
+        state: sql`case when ${conversations.state} = 'resolved' then 'resolved' else 'awaiting_customer' end`,
+        previousState: conv.state,
+        lastMessageAt: row!.createdAt,
+        lastAgentMessageAt: row!.createdAt,
+        firstResponseAt: sql`coalesce(${conversations.firstResponseAt}, now())`,
+        messageCount: sql`${conversations.messageCount} + 1`,
+        updatedAt: sql`now()`,
+        version: sql`${conversations.version} + 1`,
+      })
+      .where(eq(conversations.id, conv.id));
+    await emitEvents(tx, [
+      { tenantId: p.tenant.id, type: "message.outbound", aggregateType: "message", aggregateId: id, payload: { message_id: id, conversation_id: conv.id, channel_id: conv.channelId } },
+    ]);
+    await recordAudit(tx, ctx, { tenantId: p.tenant.id, ...actorRef(p), action: "message.sent", entityType: "conversation", entityId: conv.id, data: { message_id: id } });
+    return { message: toMessage(row!), threadKey: conv.threadKey, tenantId: p.tenant.id };
+  });
+  await threadStub(ctx.env, tenantId, threadKey)
+    .notify({ type: "message.created", conversation_id: message.conversation_id, message })
+    .catch((err) => ctx.log.warn("live update failed", { error: String(err) }));
+  return message;
+}
+
+/** Which state changes people may make by hand (the rest happen as messages flow). */
+const MANUAL: Record<ConversationState, ConversationState[]> = {
+  open: ["awaiting_customer", "awaiting_agent", "escalated", "resolved"],
+  awaiting_customer: ["awaiting_agent", "escalated", "resolved", "open"],
+  awaiting_agent: ["awaiting_customer", "escalated", "resolved", "open"],
+  escalated: ["awaiting_customer", "awaiting_agent", "resolved", "open"],
+  resolved: ["reopened"],
+  reopened: ["awaiting_customer", "awaiting_agent", "escalated", "resolved"],
+};
+
+export async function updateConversation({ ctx, input }: { ctx: ServiceContext; input: { id: string; state?: ConversationState; assignee_id?: string | null; version?: number } }): Promise<Conversation> {
+  const { conversation, threadKey, tenantId } = await withTenant(ctx, "conversations:write", async (tx, p) => {
+    const conv = await findConversation(tx, input.id, true);
+    if (input.version !== undefined && input.version !== conv.version) throw new AppError("VERSION_CONFLICT", `Conversation is at version ${conv.version}`, { field: "version" });
+    if (input.state && input.state !== conv.state && !MANUAL[conv.state].includes(input.state)) {
+      throw new AppError("VALIDATION_FAILED", `Cannot move a conversation from ${conv.state} to ${input.state}`, { field: "state" });
+    }
+    if (input.assignee_id) {
+      // The assignee must be an active member of this workspace; anyone else's id is simply not found.
+      const [member] = await tx.select({ id: tenantMembers.id }).from(tenantMembers).where(and(eq(tenantMembers.userId, input.assignee_id), eq(tenantMembers.status, "active")));
+      if (!member) throw notFound("Assignee");
+    }
+    const stateChange = input.state && input.state !== conv.state ? input.state : undefined;
+    const [row] = await tx
+      .update(conversations)
+      .set({
+        ...(stateChange && { state: stateChange, previousState: conv.state, resolvedAt: stateChange === "resolved" ? sql`now()` : null }),
+        ...(input.assignee_id !== undefined && { assigneeId: input.assignee_id }),
+        updatedAt: sql`now()`,
+        version: sql`${conversations.version} + 1`,
+      })
+      .where(eq(conversations.id, conv.id))
+      .returning();
+    const changes = { ...(stateChange && { state: { from: conv.state, to: stateChange } }), ...(input.assignee_id !== undefined && { assignee_id: input.assignee_id }) };
+    await recordAudit(tx, ctx, { tenantId: p.tenant.id, ...actorRef(p), action: "conversation.updated", entityType: "conversation", entityId: conv.id, data: changes });
+    const events = [];
+    if (stateChange) events.push({ tenantId: p.tenant.id, type: "conversation.state_changed" as const, aggregateType: "conversation", aggregateId: conv.id, payload: { conversation_id: conv.id, from: conv.state, to: stateChange } });
+    if (input.assignee_id !== undefined && input.assignee_id !== conv.assigneeId) events.push({ tenantId: p.tenant.id, type: "conversation.assigned" as const, aggregateType: "conversation", aggregateId: conv.id, payload: { conversation_id: conv.id, assignee_id: input.assignee_id } });
+    await emitEvents(tx, events);
+    return { conversation: toConversation(row!), threadKey: conv.threadKey, tenantId: p.tenant.id };
+  });
+  await threadStub(ctx.env, tenantId, threadKey)
+    .notify({ type: "conversation.updated", conversation_id: conversation.id, conversation })
+    .catch((err) => ctx.log.warn("live update failed", { error: String(err) }));
+  return conversation;
+}
+

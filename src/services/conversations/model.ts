@@ -1,0 +1,99 @@
+import { z } from "@hono/zod-openapi";
+import { CONVERSATION_STATES, type conversations, type messages } from "../../db/schema";
+import type { MessageContent } from "../../channels/inbound";
+
+export const MessageSchema = z
+  .object({
+    id: z.string().uuid(),
+    conversation_id: z.string().uuid(),
+    channel_id: z.string().uuid(),
+    direction: z.enum(["inbound", "outbound"]),
+    sender_type: z.enum(["customer", "agent", "bot", "system"]),
+    sender_id: z.string().uuid().nullable(),
+    external_id: z.string().nullable(),
+    content: z.record(z.string(), z.unknown()).openapi({ description: "Normalized content: {type:'text', text} | {type:'media', ...} | {type:'location', ...} | ..." }),
+    text: z.string().nullable(),
+    status: z.enum(["received", "pending", "sent", "delivered", "read", "failed"]),
+    error: z.string().nullable(),
+    reply_to_external_id: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("Message");
+export type Message = z.infer<typeof MessageSchema>;
+
+export const ConversationSchema = z
+  .object({
+    id: z.string().uuid(),
+    state: z.enum(CONVERSATION_STATES),
+    channel_id: z.string().uuid(),
+    contact_id: z.string().uuid(),
+    assignee_id: z.string().uuid().nullable(),
+    subject: z.string().nullable(),
+    message_count: z.number().int(),
+    last_message_at: z.string().nullable(),
+    last_customer_message_at: z.string().nullable(),
+    first_response_at: z.string().nullable(),
+    resolved_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    version: z.number().int(),
+  })
+  .openapi("Conversation");
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toMessage(r: typeof messages.$inferSelect): Message {
+  return {
+    id: r.id,
+    conversation_id: r.conversationId,
+    channel_id: r.channelId,
+    direction: r.direction,
+    sender_type: r.senderType,
+    sender_id: r.senderId,
+    external_id: r.externalId,
+    content: r.content,
+    text: r.text,
+    status: r.status,
+    error: r.error,
+    reply_to_external_id: r.replyToExternalId,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+export function toConversation(r: typeof conversations.$inferSelect): Conversation {
+  return {
+    id: r.id,
+    state: r.state,
+    channel_id: r.channelId,
+    contact_id: r.contactId,
+    assignee_id: r.assigneeId,
+    subject: r.subject,
+    message_count: r.messageCount,
+    last_message_at: iso(r.lastMessageAt),
+    last_customer_message_at: iso(r.lastCustomerMessageAt),
+    first_response_at: iso(r.firstResponseAt),
+    resolved_at: iso(r.resolvedAt),
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+    version: r.version,
+  };
+}
+
+/** A one-line rendering of any content, for inbox previews and search. */
+export function contentText(c: MessageContent): string {
+  switch (c.type) {
+    case "text":
+      return c.text;
+    case "media":
+      return c.caption ?? `[${c.mediaType}]`;
+    case "location":
+      return `[location${c.name ? `: ${c.name}` : ""}]`;
+    case "contacts":
+      return `[contact card${c.contacts.length > 1 ? `s ×${c.contacts.length}` : ""}]`;
+    case "reaction":
+      return c.emoji ? `[reaction ${c.emoji}]` : "[reaction removed]";
+    case "unsupported":
+      return `[unsupported ${c.providerType} message]`;
+  }
+}
