@@ -1,0 +1,121 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { checkMessageQuota } from "../durable-objects/tenant-quota/client";
+import type { TenantQuota } from "../durable-objects/tenant-quota/tenant-quota";
+import { Database } from "../src/db/client";
+import { loadConfig } from "../src/env";
+import { assertPlanAllows } from "../src/services/billing/limits";
+import type { UsageReport } from "../src/services/billing/usage";
+import { PLANS } from "../tenants/plans";
+import { counters, insertMessageEvents, runQueue, stripeDouble, subscribe, until, workerEnv } from "./billing-harness";
+import { call, createTenant, expectStatus, ownerQuery } from "./harness";
+
+const meterEvents = async (customer: string) => (await stripeDouble(`/meter-events?customer=${customer}`)).data as any[];
+const streamCalls = async (customer: string) => (await stripeDouble(`/requests?path=/v2/billing/meter_event_stream&customer=${customer}`)).data as any[];
+
+describe("usage metering", () => {
+  it("counts each billable message once, however often the outbox delivers it", async () => {
+    const t = await createTenant();
+    const events = [...(await insertMessageEvents(t.id, 3, "message.received")), ...(await insertMessageEvents(t.id, 2, "message.sent"))];
+    const first = await runQueue("parley-outbox", events);
+    expect(first.explicitAcks, JSON.stringify(first)).toHaveLength(5);
+    await runQueue("parley-outbox", events, 2);
+    await Promise.all([runQueue("parley-outbox", events.slice(0, 2), 3), runQueue("parley-outbox", events.slice(0, 2), 3)]);
+    expect(await counters(t.id)).toEqual([expect.objectContaining({ quantity: "5", reported: "0" })]);
+    const res = await call("GET", "/v1/billing", { token: t.owner.token });
+    // A trial is not billed: counted exactly, nothing sent to Stripe.
+    expect(res.body, res.text).toMatchObject({ usage: { messages: 5 }, reported: { messages: 0 } });
+  });
+
+  it("reports a subscribed workspace's messages to Stripe in batches, identified by their outbox event ids", async () => {
+    const t = await createTenant();
+    const { customer } = await subscribe(t);
+    const events = await insertMessageEvents(t.id, 7);
+    await runQueue("parley-outbox", events);
+    // The usage queue delivers after its batch timeout; `reported` moves only once Stripe has accepted.
+    await until(async () => expect(await counters(t.id)).toEqual([expect.objectContaining({ quantity: "7", reported: "7" })]));
+    const received = await meterEvents(customer);
+    expect(received.map((e) => e.identifier).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(received[0]).toMatchObject({ event_name: "parley_messages", payload: { stripe_customer_id: customer, value: "1" } });
+    expect((await streamCalls(customer)).length).toBeLessThan(7);
+    const res = await call("GET", "/v1/billing", { token: t.owner.token });
+    expect(res.body, res.text).toMatchObject({ plan: "starter", usage: { messages: 7 }, reported: { messages: 7 } });
+  });
+
+  it("reports meter events retried after a failure once", async () => {
+    const t = await createTenant();
+    const { customer, subscription } = await subscribe(t);
+    const periodStart = new Date(subscription.items.data[0].current_period_start * 1000).toISOString();
+    // The counting stage, as the outbox consumer leaves it: four units counted, none reported yet.
+    const events = await insertMessageEvents(t.id, 4);
+    await ownerQuery("insert into usage_counters (tenant_id, meter, period_start, quantity) values ($1, 'messages', $2, 4)", [t.id, periodStart]);
+    const reports: UsageReport[] = events.map((e) => ({
+      ...e, type: "usage.report", aggregate_type: "usage", aggregate_id: "messages",
+      payload: { meter: "messages", period_start: periodStart, stripe_customer_id: customer, event_name: "parley_messages" },
+    }));
+
+    // Stripe fails before doing anything (twice: the SDK's own retry fails too): the whole batch is retried.
+    await stripeDouble("/fail", { path: "/v2/billing/meter_event_stream", count: 2, mode: "before", customer });
+    const failed = await runQueue("parley-usage", reports);
+    expect(failed.retryMessages, JSON.stringify(failed)).toHaveLength(4);
+    expect(await meterEvents(customer)).toHaveLength(0);
+    expect(await counters(t.id)).toEqual([expect.objectContaining({ reported: "0" })]);
+
+    // Stripe records the events but the answer is lost (a 500 it also replays for the same idempotency key).
+    await stripeDouble("/fail", { path: "/v2/billing/meter_event_stream", count: 1, mode: "after", customer });
+    const lost = await runQueue("parley-usage", reports, 2);
+    expect(lost.retryMessages).toHaveLength(4);
+    expect(await meterEvents(customer)).toHaveLength(4);
+
+    const ok = await runQueue("parley-usage", reports, 3);
+    expect(ok.explicitAcks).toHaveLength(4);
+    await runQueue("parley-usage", reports, 4); // a redelivery after success
+    expect((await meterEvents(customer)).map((e) => e.identifier).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(await counters(t.id)).toEqual([expect.objectContaining({ quantity: "4", reported: "4" })]);
+  });
+});
+
+describe("plan limits at the edge", () => {
+  it("refuses messages past the plan's limit from the quota object, without rereading Postgres per message", async () => {
+    const t = await createTenant();
+    const limit = PLANS.trial.limits.messages;
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound", units: limit - 10 })).toMatchObject({ allowed: true });
+    const stub = env.TENANT_QUOTA.get(env.TENANT_QUOTA.idFromName(t.id));
+    const loadedAt = await runInDurableObject(stub, (o: TenantQuota) => (o as any).state.loadedAt as number);
+    for (let i = 0; i < 9; i++) expect((await checkMessageQuota(workerEnv, t.id, { direction: "outbound" })).allowed).toBe(true);
+    const last = await checkMessageQuota(workerEnv, t.id, { direction: "inbound" });
+    expect(last).toMatchObject({ allowed: true, used: limit, warning: expect.stringContaining(`${limit}`) });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
+    expect(await runInDurableObject(stub, (o: TenantQuota) => (o as any).state.loadedAt)).toBe(loadedAt);
+  });
+
+  it("raises the limit the moment a subscription starts", async () => {
+    const t = await createTenant();
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound", units: PLANS.trial.limits.messages })).toMatchObject({ allowed: true });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
+    await subscribe(t, "starter");
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: true, limit: PLANS.starter.limits.messages });
+  });
+
+  it("caps channels and seats by plan for the code that adds them", async () => {
+    const t = await createTenant();
+    const db = new Database(loadConfig(workerEnv));
+    try {
+      await db.scoped({ tenantId: t.id }, (tx) => assertPlanAllows(tx, t.id, "channels", PLANS.trial.limits.channels - 1));
+      await expect(db.scoped({ tenantId: t.id }, (tx) => assertPlanAllows(tx, t.id, "channels", PLANS.trial.limits.channels))).rejects.toMatchObject({ code: "PAYMENT_REQUIRED" });
+      await subscribe(t, "scale");
+      await db.scoped({ tenantId: t.id }, (tx) => assertPlanAllows(tx, t.id, "seats", 10_000));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("counts units from the database when the quota object starts, so a restart forgets nothing", async () => {
+    const t = await createTenant();
+    const events = await insertMessageEvents(t.id, 3);
+    await runQueue("parley-outbox", events);
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: true, used: 4 });
+    expectStatus(await call("GET", "/v1/billing", { token: t.owner.token }), 200);
+  });
+});
