@@ -1,0 +1,54 @@
+import { eq, inArray } from "drizzle-orm";
+import { channels, contacts, tenantMembers, users, type ChannelType } from "../../db/schema";
+import { withTenant } from "../access";
+import type { ServiceContext } from "../context";
+
+export interface InboxLabels {
+  /** Contact id → what to call them: name, else email, else phone, else a short provider id. */
+  contacts: Record<string, string>;
+  channels: Record<string, { name: string; type: ChannelType }>;
+  /** User id → name or email, for assignees and agents' replies; only members of this workspace. */
+  people: Record<string, string>;
+}
+
+const unique = (ids: Array<string | null | undefined>) => [...new Set(ids.filter((x): x is string => !!x))];
+
+export function contactLabel(c: { name: string | null; emails: string[]; phones: string[]; externalIds: Record<string, string> }): string {
+  if (c.name?.trim()) return c.name;
+  if (c.emails[0]) return c.emails[0];
+  if (c.phones[0]) return c.phones[0];
+  const external = Object.values(c.externalIds)[0];
+  return external ? `Visitor ${external.slice(-6)}` : "Unknown contact";
+}
+
+/**
+ * The names an inbox page shows next to conversations, in one tenant transaction: the conversation
+ * rows carry only ids. Soft-deleted contacts and channels keep their names here (history stays legible).
+ *
+ * @example
+ *   const labels = await inboxLabels({ ctx, input: { contactIds: page.data.map((c) => c.contact_id), channelIds: [...], userIds: [...] } });
+ */
+export async function inboxLabels({ ctx, input }: { ctx: ServiceContext; input: { contactIds: Array<string | null>; channelIds: Array<string | null>; userIds: Array<string | null> } }): Promise<InboxLabels> {
+  const contactIds = unique(input.contactIds);
+  const channelIds = unique(input.channelIds);
+  const userIds = unique(input.userIds);
+  return withTenant(ctx, "conversations:read", async (tx) => {
+    const contactRows = contactIds.length
+      ? await tx.select({ id: contacts.id, name: contacts.name, emails: contacts.emails, phones: contacts.phones, externalIds: contacts.externalIds }).from(contacts).where(inArray(contacts.id, contactIds))
+      : [];
+    const channelRows = channelIds.length ? await tx.select({ id: channels.id, name: channels.name, type: channels.type }).from(channels).where(inArray(channels.id, channelIds)) : [];
+    // Through tenant_members, so only people of this workspace are ever named.
+    const peopleRows = userIds.length
+      ? await tx
+          .select({ id: users.id, name: users.name, email: users.email })
+          .from(tenantMembers)
+          .innerJoin(users, eq(users.id, tenantMembers.userId))
+          .where(inArray(tenantMembers.userId, userIds))
+      : [];
+    return {
+      contacts: Object.fromEntries(contactRows.map((c) => [c.id, contactLabel(c)])),
+      channels: Object.fromEntries(channelRows.map((c) => [c.id, { name: c.name, type: c.type }])),
+      people: Object.fromEntries(peopleRows.map((p) => [p.id, p.name?.trim() || p.email])),
+    };
+  });
+}
