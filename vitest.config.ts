@@ -1,7 +1,23 @@
+import { readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { freePort } from "./scripts/lib/free-port.ts";
 import { generateSigningKeys } from "./scripts/lib/jwt-keys.ts";
+import { STRIPE_TEST_KEYS } from "./scripts/lib/stripe-double/keys.ts";
+import { generateCredentialsKeys } from "./scripts/lib/credentials-keys.ts";
+
+/** The stripe package ships source maps naming sources it does not ship; Vite would warn once per file. */
+function withoutStripeSourcemaps() {
+  return {
+    name: "parley:stripe-without-sourcemaps",
+    enforce: "pre" as const,
+    load(id: string) {
+      const file = id.split("?")[0]!;
+      if (!/[\\/]node_modules[\\/]stripe[\\/]esm[\\/].*\.js$/.test(file)) return null;
+      return readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n");
+    },
+  };
+}
 
 /**
  * Two projects:
@@ -15,6 +31,10 @@ export default defineConfig(async () => {
   process.env.PARLEY_TEST_PG_PORT ??= String(await freePort());
   process.env.PARLEY_TEST_BRIDGE_PORT ??= String(await freePort());
   process.env.PARLEY_TEST_JWT_KEYS ??= await generateSigningKeys();
+  process.env.PARLEY_TEST_STRIPE_PORT ??= String(await freePort());
+  process.env.PARLEY_TEST_PROVIDERS_PORT ??= String(await freePort());
+  process.env.PARLEY_TEST_CREDENTIALS_KEYS ??= generateCredentialsKeys();
+  const providersUrl = `http://127.0.0.1:${process.env.PARLEY_TEST_PROVIDERS_PORT}`;
   const embeddedUrl = `postgres://postgres@127.0.0.1:${process.env.PARLEY_TEST_PG_PORT}/postgres`;
   const appUrl = process.env.TEST_DATABASE_URL ?? embeddedUrl;
   const ownerUrl = process.env.TEST_OWNER_DATABASE_URL ?? appUrl;
@@ -25,11 +45,14 @@ export default defineConfig(async () => {
       projects: [
         {
           plugins: [
+            withoutStripeSourcemaps(),
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: {
                   ENVIRONMENT: "test",
+                  // Tests change channels and deliver at once; the cache has its own test.
+                  CHANNEL_CACHE_TTL_MS: "0",
                   DATABASE_URL: appUrl,
                   // Test-only: the owner connection, for catalog checks and setting up states (suspension).
                   OWNER_DATABASE_URL: ownerUrl,
@@ -39,6 +62,18 @@ export default defineConfig(async () => {
                   JWT_AUDIENCE: "parley-api",
                   PUBLIC_URL: "https://parley.test",
                   DB_KIND: process.env.TEST_DATABASE_URL ? "server" : "embedded",
+                  // The real stripe SDK pointed at the local Stripe double (scripts/lib/stripe-double, started in global-setup.ts).
+                  STRIPE_SECRET_KEY: STRIPE_TEST_KEYS.secretKey,
+                  STRIPE_WEBHOOK_SECRET: STRIPE_TEST_KEYS.webhookSecret,
+                  STRIPE_API_HOST: "127.0.0.1",
+                  STRIPE_API_PORT: process.env.PARLEY_TEST_STRIPE_PORT,
+                  STRIPE_API_PROTOCOL: "http",
+                  CREDENTIALS_KEYS: process.env.PARLEY_TEST_CREDENTIALS_KEYS,
+                  // Provider APIs point at the local double (test/doubles/providers-double.ts, started in global-setup.ts).
+                  PROVIDER_DOUBLE_URL: providersUrl,
+                  WHATSAPP_API_BASE: `${providersUrl}/whatsapp/v21.0`,
+                  TELEGRAM_API_BASE: `${providersUrl}/telegram`,
+                  TWILIO_API_BASE: `${providersUrl}/twilio`,
                 },
               },
             }),

@@ -3,6 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DEMO, seedDemoTenant } from "../tenants/demo.ts";
+import { startProvidersDouble } from "../test/doubles/providers-double.ts";
+import { generateCredentialsKeys } from "./lib/credentials-keys.ts";
+import { startDevBilling } from "./lib/dev-billing.ts";
 import { generateSigningKeys } from "./lib/jwt-keys.ts";
 import { root, startStack } from "./lib/stack.ts";
 
@@ -12,6 +15,16 @@ mkdirSync(stateDir, { recursive: true });
 
 const keysFile = path.join(stateDir, "jwt-signing-keys.json");
 if (!existsSync(keysFile)) writeFileSync(keysFile, await generateSigningKeys(), { mode: 0o600 });
+// Persisted like the JWT keys: a new key each run would make every stored channel credential unreadable.
+const credentialsKeysFile = path.join(stateDir, "credentials-keys.json");
+if (!existsSync(credentialsKeysFile)) writeFileSync(credentialsKeysFile, generateCredentialsKeys(), { mode: 0o600 });
+
+// PARLEY_PROVIDER_DOUBLE=1: replies go to a local stand-in for WhatsApp, Telegram and Twilio (any
+// credentials accepted; what it received is at <double>/_control/requests) instead of the real APIs.
+const providers = process.env.PARLEY_PROVIDER_DOUBLE === "1" ? await startProvidersDouble({ acceptAnyCredentials: true }) : undefined;
+
+// Real Stripe with STRIPE_SECRET_KEY set, otherwise the local Stripe double (billing works offline).
+const billing = await startDevBilling(port, stateDir);
 
 const databaseUrl = process.env.DATABASE_URL;
 console.log(databaseUrl ? "Using DATABASE_URL" : "Starting embedded Postgres (PGlite) in .parley/pgdata");
@@ -21,6 +34,15 @@ const stack = await startStack({
   databaseUrl,
   appDatabaseUrl: process.env.APP_DATABASE_URL,
   jwtSigningKeys: readFileSync(keysFile, "utf8"),
+  credentialsKeys: readFileSync(credentialsKeysFile, "utf8"),
+  extraVars: {
+    ...billing.vars,
+    ...(providers && {
+      WHATSAPP_API_BASE: `${providers.url}/whatsapp/v21.0`,
+      TELEGRAM_API_BASE: `${providers.url}/telegram`,
+      TWILIO_API_BASE: `${providers.url}/twilio`,
+    }),
+  },
   persistTo: path.join(stateDir, "wrangler"),
 });
 
@@ -29,6 +51,7 @@ try {
   seeded = await seedDemoTenant(stack.url);
 } catch (err) {
   await stack.stop();
+  await billing.stop();
   throw err;
 }
 console.log(`
@@ -37,8 +60,9 @@ Parley is running.
   Web app      ${stack.url}/app        (sign up: ${stack.url}/signup, log in: ${stack.url}/login)
   API          ${stack.url}/v1         (health: ${stack.url}/health)
   API docs     ${stack.url}/docs       (OpenAPI: ${stack.url}/openapi.json)
+  Billing      ${stack.url}/app/billing  (${billing.banner})
 
-  Demo login   ${DEMO.email} / ${DEMO.password}${seeded ? "  (just created)" : ""}
+  Demo login   ${DEMO.email} / ${DEMO.password}${seeded ? "  (just created)" : ""}${providers ? `\n  Providers    ${providers.url}/_control/requests  (local double)` : ""}
 
 Press Ctrl+C to stop.`);
 
@@ -48,6 +72,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     await stack.stop();
+    await providers?.stop();
+    await billing.stop();
     process.exit(0);
   });
 }

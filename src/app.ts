@@ -5,6 +5,10 @@ import { secureHeaders } from "hono/secure-headers";
 import { AppError, type ErrorBody } from "./lib/errors";
 import { authenticate } from "./middleware/authenticate";
 import { requestContext } from "./middleware/request-context";
+import { stripeRedirectOrigins } from "./services/billing/stripe";
+import { liveRoutes } from "./routes/conversations/live";
+import { inboundHooks } from "./routes/hooks/inbound";
+import { widgetCrossOrigin, widgetRoutes } from "./routes/widget";
 import { renderDocsPage } from "./web/docs-page";
 import { webApp } from "./web/app";
 import type { AppEnv } from "./routes/hono-env";
@@ -27,11 +31,14 @@ export function createApp() {
   });
 
   app.use("*", requestContext);
-  app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], formAction: ["'self'"], frameAncestors: ["'none'"] } }));
+  app.use("*", widgetCrossOrigin); // before secureHeaders, so it may relax CORP for the embeddable widget
+  app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], formAction: ["'self'", (c) => stripeRedirectOrigins(c.get("ctx")?.config)], frameAncestors: ["'none'"] } }));
   app.use(
     "/v1/*",
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError("PAYLOAD_TOO_LARGE", `Request body must be at most ${MAX_BODY_BYTES} bytes`); } }),
   );
+  // The live socket authenticates itself (browsers cannot send headers on a WebSocket).
+  app.route("/", liveRoutes);
   app.use("/v1/*", async (c, next) => (PUBLIC_API_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
 
   registerRoutes(app);
@@ -46,7 +53,11 @@ export function createApp() {
     info: { title: "Parley API", version: "1.0.0", description: "Multi-tenant omnichannel conversations. Errors: `{error:{code,message,request_id}}`." },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
+  // Liveness without dependencies: the runtime's own floor in benchmarks, and for load balancers.
+  app.get("/ping", (c) => c.text("pong"));
   app.get("/docs", (c) => c.html(renderDocsPage(app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "Parley API", version: "1.0.0" } }))));
+  app.route("/", inboundHooks);
+  app.route("/", widgetRoutes);
   app.route("/", webApp);
 
   app.notFound((c) => c.json(errorBody(new AppError("NOT_FOUND", "No such route"), c.get("ctx")?.requestId), 404));

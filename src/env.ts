@@ -20,6 +20,13 @@ export const envSchema = z.object({
    * first entry encrypts, all decrypt (rotation: add a new first key, re-encrypt, drop the old one).
    */
   CREDENTIALS_KEYS: z.string().min(1).optional(),
+  /**
+   * Secret the web chat widget's visitor tokens are derived from (HKDF, one HMAC key per channel).
+   * Required in production; in development and test it is derived from JWT_SIGNING_KEYS when unset.
+   */
+  WIDGET_SIGNING_KEY: z.string().min(32).optional(),
+  /** How long an isolate trusts its cached copy of a channel on the webhook hot path (see channel-cache.ts). */
+  CHANNEL_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   /** Provider API base URLs; a local sandbox can stand in for them. */
   WHATSAPP_API_BASE: z.string().url().default("https://graph.facebook.com/v21.0"),
   TELEGRAM_API_BASE: z.string().url().default("https://api.telegram.org"),
@@ -43,6 +50,8 @@ export interface Env extends Record<string, unknown> {
   CONVERSATION_THREAD: DurableObjectNamespace<import("../durable-objects/conversation-thread/conversation-thread").ConversationThread>;
   OUTBOX_QUEUE: Queue<import("./queues/outbox-relay").OutboxMessage>;
   OUTBOX_DLQ: Queue<import("./queues/outbox-relay").OutboxMessage>;
+  TENANT_QUOTA: DurableObjectNamespace<import("../durable-objects/tenant-quota/tenant-quota").TenantQuota>;
+  USAGE_QUEUE: Queue<import("./services/billing/usage").UsageReport>;
 }
 
 let cached: { source: unknown; config: AppConfig } | undefined;

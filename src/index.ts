@@ -3,9 +3,12 @@ import { Database } from "./db/client";
 import { loadConfig, type Env } from "./env";
 import { consumeDeadLetters, consumeOutbox } from "./queues/outbox-consumer";
 import { sweepOutbox, type OutboxMessage } from "./queues/outbox-relay";
+import type { UsageReport } from "./services/billing/usage";
+import { consumeUsageReports } from "./services/billing/usage-report";
 
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
 export { ConversationThread } from "../durable-objects/conversation-thread/conversation-thread";
+export { TenantQuota } from "../durable-objects/tenant-quota/tenant-quota";
 
 const app = createApp();
 
@@ -13,6 +16,7 @@ export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<OutboxMessage>, env: Env) {
     if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+    else if (batch.queue === "parley-usage") await consumeUsageReports(batch as MessageBatch<UsageReport>, env);
     else await consumeOutbox(batch, env);
   },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {

@@ -152,6 +152,7 @@ export async function tenantSnapshot(tenantId: string): Promise<string> {
     contacts: "select * from contacts where tenant_id = $1 order by id",
     members: "select id, user_id, role, status, version from tenant_members where tenant_id = $1 order by id",
     api_keys: "select id, name, scopes, revoked_at from api_keys where tenant_id = $1 order by id",
+    channels: "select id, name, status, config, credentials_ciphertext, version, deleted_at from channels where tenant_id = $1 order by id",
     sessions: "select id, revoked_at from refresh_token_families where tenant_id = $1 order by id",
   };
   const out: Record<string, unknown> = {};

@@ -1,5 +1,6 @@
 import type { Role } from "../src/db/schema";
-import type { TenantHandle } from "./harness";
+import { apiMessage, createApiChannel, eventually, postSigned } from "./channel-harness";
+import { call, expectStatus, ownerQuery, type TenantHandle } from "./harness";
 
 /** Every protected API route, with what it needs to exist and a role that is not allowed to call it. */
 export interface ProtectedRoute {
@@ -14,8 +15,34 @@ export interface ProtectedRoute {
 }
 
 const contactId = async (t: TenantHandle) => (await t.createContact()).id as string;
+/** A channel with one logged, verified delivery. */
+const loggedEvent = async (t: TenantHandle) => {
+  const ch = await createApiChannel(t);
+  expectStatus(await postSigned(ch, apiMessage()), 200);
+  const eventId = await eventually(async () => {
+    const [row] = await ownerQuery("select id from channel_events where channel_id = $1", [ch.id]);
+    if (!row) throw new Error("delivery not logged yet");
+    return row.id as number;
+  });
+  return { channelId: ch.id, eventId };
+};
+/** A conversation made the real way: a signed message on an API channel, stored by its thread object. */
+const conversationId = async (t: TenantHandle) => {
+  const ch = await createApiChannel(t);
+  expectStatus(await postSigned(ch, apiMessage()), 200);
+  return eventually(async () => {
+    const res = await call("GET", "/v1/conversations", { token: t.owner.token });
+    if (res.body.data.length !== 1) throw new Error("conversation not stored yet");
+    return res.body.data[0].id as string;
+  });
+};
 const memberId = async (t: TenantHandle) => (await t.createUser("agent")).memberId!;
 const keyId = async (t: TenantHandle) => (await t.createApiKey(["contacts:read"])).id;
+const channelId = async (t: TenantHandle) => {
+  const res = await call("POST", "/v1/channels", { token: t.owner.token, body: { type: "webchat", name: "Site chat", config: { allowed_origins: ["https://shop.example.com"] } } });
+  expectStatus(res, 201);
+  return res.body.id as string;
+};
 const newEmail = () => `invitee-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
 export const PROTECTED_ROUTES: ProtectedRoute[] = [
@@ -39,4 +66,34 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   { method: "GET", path: "/v1/api-keys", build: async () => ({ path: "/v1/api-keys" }), deniedRole: "agent", targetsObject: false },
   { method: "POST", path: "/v1/api-keys", build: async () => ({ path: "/v1/api-keys", body: { name: "k", scopes: ["contacts:read"] } }), deniedRole: "supervisor", targetsObject: false },
   { method: "DELETE", path: "/v1/api-keys/{id}", build: async (t) => ({ path: `/v1/api-keys/${await keyId(t)}` }), deniedRole: "agent", targetsObject: true },
+  { method: "GET", path: "/v1/billing", build: async () => ({ path: "/v1/billing" }), deniedRole: "agent", targetsObject: false },
+  { method: "POST", path: "/v1/billing/checkout", build: async () => ({ path: "/v1/billing/checkout", body: { plan: "starter" } }), deniedRole: "admin", targetsObject: false },
+  { method: "POST", path: "/v1/billing/portal", build: async () => ({ path: "/v1/billing/portal" }), deniedRole: "supervisor", targetsObject: false },
+  { method: "GET", path: "/v1/channels", build: async () => ({ path: "/v1/channels" }), deniedRole: "billing_admin", targetsObject: false },
+  {
+    method: "POST",
+    path: "/v1/channels",
+    build: async () => ({ path: "/v1/channels", body: { type: "telegram", name: "Bot", credentials: { bot_token: `123456789:${"A".repeat(35)}`, secret_token: "s3cret_token" } } }),
+    deniedRole: "supervisor",
+    targetsObject: false,
+  },
+  { method: "GET", path: "/v1/channels/{id}", build: async (t) => ({ path: `/v1/channels/${await channelId(t)}` }), deniedRole: "billing_admin", targetsObject: true },
+  { method: "PATCH", path: "/v1/channels/{id}", build: async (t) => ({ path: `/v1/channels/${await channelId(t)}`, body: { name: "Renamed" } }), deniedRole: "supervisor", targetsObject: true },
+  { method: "DELETE", path: "/v1/channels/{id}", build: async (t) => ({ path: `/v1/channels/${await channelId(t)}` }), deniedRole: "supervisor", targetsObject: true },
+  { method: "GET", path: "/v1/conversations", build: async () => ({ path: "/v1/conversations" }), deniedRole: "billing_admin", targetsObject: false },
+  { method: "GET", path: "/v1/conversations/{id}", build: async (t) => ({ path: `/v1/conversations/${await conversationId(t)}` }), deniedRole: "billing_admin", targetsObject: true },
+  { method: "PATCH", path: "/v1/conversations/{id}", build: async (t) => ({ path: `/v1/conversations/${await conversationId(t)}`, body: { state: "escalated" } }), deniedRole: "viewer", targetsObject: true },
+  { method: "GET", path: "/v1/conversations/{id}/messages", build: async (t) => ({ path: `/v1/conversations/${await conversationId(t)}/messages` }), deniedRole: "billing_admin", targetsObject: true },
+  { method: "POST", path: "/v1/conversations/{id}/messages", build: async (t) => ({ path: `/v1/conversations/${await conversationId(t)}/messages`, body: { content: "Hello from support" } }), deniedRole: "viewer", targetsObject: true },
+  { method: "GET", path: "/v1/channels/{id}/events", build: async (t) => ({ path: `/v1/channels/${(await loggedEvent(t)).channelId}/events` }), deniedRole: "billing_admin", targetsObject: true },
+  {
+    method: "POST",
+    path: "/v1/channels/{id}/events/{event_id}/replay",
+    build: async (t) => {
+      const e = await loggedEvent(t);
+      return { path: `/v1/channels/${e.channelId}/events/${e.eventId}/replay` };
+    },
+    deniedRole: "supervisor",
+    targetsObject: true,
+  },
 ];

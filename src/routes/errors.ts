@@ -16,15 +16,17 @@ export const ErrorBodySchema = z
 const DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input; `error.field` names the first offending field",
   401: "Missing, malformed, expired or revoked credentials",
+  402: "The workspace's billing does not allow this (unpaid past the grace period, or a plan limit reached)",
   403: "Authenticated, but the role or key scope does not allow this, or the workspace is suspended",
   404: "No such object in this workspace (another workspace's objects are 404 too)",
   409: "Conflict with the current state",
   413: "Request body too large",
   429: "Rate limited; see Retry-After",
+  503: "A service this call needs is not configured or not reachable",
 };
 
 /** OpenAPI error responses generated from the same code→status map the error handler uses. */
-export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 429>) {
+export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 409 | 413 | 429 | 503>) {
   return Object.fromEntries(
     statuses.map((s) => [s, { description: DESCRIPTIONS[s]!, content: { "application/json": { schema: ErrorBodySchema } } }]),
   );

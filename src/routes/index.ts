@@ -3,18 +3,34 @@ import type { AppEnv } from "./hono-env";
 import * as apiKeyCreate from "./api-keys/create";
 import * as apiKeyList from "./api-keys/list";
 import * as apiKeyRevoke from "./api-keys/revoke";
+import * as billingCheckout from "./billing/checkout";
+import * as billingGet from "./billing/get";
+import * as billingPortal from "./billing/portal";
+import * as stripeWebhook from "./billing/stripe-webhook";
 import * as jwks from "./auth/jwks";
 import * as login from "./auth/login";
 import * as logout from "./auth/logout";
 import * as me from "./auth/me";
 import * as refresh from "./auth/refresh";
 import * as signup from "./auth/signup";
+import * as channelCreate from "./channels/create";
+import * as channelDelete from "./channels/delete";
+import * as channelEvents from "./channels/events";
+import * as channelReplay from "./channels/replay";
+import * as channelGet from "./channels/get";
+import * as channelList from "./channels/list";
+import * as channelUpdate from "./channels/update";
 import * as contactCreate from "./contacts/create";
 import * as contactDelete from "./contacts/delete";
 import * as contactGet from "./contacts/get";
 import * as contactList from "./contacts/list";
 import * as contactMerge from "./contacts/merge";
 import * as contactUpdate from "./contacts/update";
+import * as conversationGet from "./conversations/get";
+import * as conversationList from "./conversations/list";
+import * as conversationMessages from "./conversations/messages-list";
+import * as conversationReply from "./conversations/reply";
+import * as conversationUpdate from "./conversations/update";
 import * as health from "./health";
 import * as memberAccept from "./members/accept";
 import * as memberInvite from "./members/invite";
@@ -33,6 +49,9 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>) {
     contactCreate, contactList, contactGet, contactUpdate, contactDelete, contactMerge,
     memberList, memberInvite, memberUpdate, memberRemove, memberAccept,
     apiKeyCreate, apiKeyList, apiKeyRevoke,
+    billingGet, billingCheckout, billingPortal, stripeWebhook,
+    channelCreate, channelList, channelGet, channelUpdate, channelDelete, channelEvents, channelReplay,
+    conversationList, conversationGet, conversationUpdate, conversationMessages, conversationReply,
   ] as Array<{ route: Parameters<OpenAPIHono<AppEnv>["openapi"]>[0]; handler: Parameters<OpenAPIHono<AppEnv>["openapi"]>[1] }>;
   for (const r of routes) app.openapi(r.route, r.handler);
 }

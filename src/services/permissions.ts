@@ -4,6 +4,10 @@ import type { Role } from "../db/schema";
 export const PERMISSIONS = {
   "contacts:read": ["owner", "admin", "supervisor", "agent", "viewer"],
   "contacts:write": ["owner", "admin", "supervisor", "agent"],
+  "conversations:read": ["owner", "admin", "supervisor", "agent", "viewer"],
+  "conversations:write": ["owner", "admin", "supervisor", "agent"],
+  "channels:read": ["owner", "admin", "supervisor", "agent", "viewer"],
+  "channels:write": ["owner", "admin"],
   "members:read": ["owner", "admin", "supervisor", "agent", "viewer"],
   "members:write": ["owner", "admin"],
   "api_keys:manage": ["owner", "admin"],

@@ -4,7 +4,16 @@ import { AppError } from "../lib/errors";
 import type { AppEnv } from "../routes/hono-env";
 import { logout } from "../services/auth/logout";
 import { rotateCsrfToken, verifyCsrf } from "./csrf";
+import { INBOX_JS } from "./assets/inbox-script";
+import { serveScript } from "./assets/serve";
 import { readForm } from "./forms";
+import { renderInbox } from "./pages/inbox";
+import { assigneeSubmit, replySubmit, stateSubmit } from "./pages/inbox-actions";
+import { renderThread } from "./pages/inbox-thread";
+import { renderBilling } from "./pages/billing";
+import { checkoutSubmit, portalSubmit } from "./pages/billing-actions";
+import { renderChannels } from "./pages/channels";
+import { channelSubmit } from "./pages/channels-actions";
 import { inviteForm, inviteSubmit } from "./pages/invite";
 import { loginForm, loginSubmit } from "./pages/login";
 import { signupForm, signupSubmit } from "./pages/signup";
@@ -58,6 +67,18 @@ webApp.post("/logout", formLimit, async (c) => {
 webApp.get("/app", async (c) => (await requireSession(c)) ?? renderWorkspace(c));
 webApp.post("/app/contacts", formLimit, contactSubmit);
 webApp.post("/app/members", formLimit, memberSubmit);
+webApp.get("/app/inbox", renderInbox);
+webApp.get("/app/inbox/:id", (c) => renderThread(c));
+webApp.post("/app/inbox/:id/reply", formLimit, replySubmit);
+webApp.post("/app/inbox/:id/state", formLimit, stateSubmit);
+webApp.post("/app/inbox/:id/assignee", formLimit, assigneeSubmit);
+// The inbox's live updates: same-origin script (the CSP allows no inline script), versioned URL.
+webApp.get("/assets/inbox.js", (c) => serveScript(c, INBOX_JS, "immutable"));
+webApp.get("/app/billing", async (c) => (await requireSession(c)) ?? renderBilling(c));
+webApp.post("/app/billing/checkout", formLimit, checkoutSubmit);
+webApp.post("/app/billing/portal", formLimit, portalSubmit);
+webApp.get("/app/channels", async (c) => (await requireSession(c)) ?? renderChannels(c, { type: c.req.query("type") }));
+webApp.post("/app/channels", formLimit, channelSubmit);
 
 /** Errors become pages, never the API's JSON; a session the database rejects is logged out. */
 webApp.onError((err, c) => {

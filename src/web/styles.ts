@@ -66,5 +66,31 @@ tbody th{font-weight:600}
 .row{display:grid;grid-template-columns:1fr;gap:0 1rem}
 @media(min-width:36rem){.row{grid-template-columns:1fr 1fr}}
 code{font:.9em ui-monospace,SFMono-Regular,Menlo,monospace;background:#f1f3f8;padding:.1rem .3rem;border-radius:4px}
+.app-nav{display:flex;gap:.25rem;margin:-.75rem 0 1.25rem;border-bottom:1px solid var(--line)}
+.app-nav a{padding:.5rem .85rem;text-decoration:none;font-weight:600;color:var(--muted);border-bottom:3px solid transparent;margin-bottom:-1px}
+.app-nav a[aria-current="page"]{color:var(--primary);border-bottom-color:var(--primary)}
+.tabs{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1.25rem}
+.tabs a{padding:.35rem .85rem;border:1.5px solid var(--line);border-radius:999px;background:var(--card);text-decoration:none;font-weight:600;font-size:.95rem;color:var(--text)}
+.tabs a[aria-current="page"]{background:var(--primary);border-color:var(--primary);color:#fff}
+.crumbs{margin:0 0 .75rem}.pager{display:flex;gap:1.25rem;margin:1rem 0 0}.muted{color:var(--muted)}
+.live-status{margin:.75rem 0 0;min-height:1.4em}
+.pill.state-awaiting_agent,.pill.state-reopened{background:#fff4e5;color:#8a4b00}
+.pill.state-escalated{background:var(--danger-bg);color:var(--danger)}
+.pill.state-resolved{background:var(--ok-bg);color:var(--ok)}
+.inbox-grid{display:grid;grid-template-columns:1fr;gap:1.5rem;align-items:start}
+.inbox-grid .card+.card{margin-top:1.5rem}
+@media(min-width:60rem){.inbox-grid{grid-template-columns:minmax(0,2fr) minmax(0,1fr)}}
+.thread{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:.75rem}
+.msg{max-width:85%;padding:.6rem .85rem;border-radius:12px;border:1px solid var(--line);background:#f8f9fc}
+.msg.out{align-self:flex-end;background:#eef2ff;border-color:#c7d2fe}
+.msg-head{font-size:.85rem;color:var(--muted)}.msg-who{font-weight:700;color:var(--text)}
+.msg-text{margin:.2rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
+.msg-status{margin:.2rem 0 0;font-size:.8rem;color:var(--muted);text-align:right}
+.msg-status[data-status="failed"]{color:var(--danger);font-weight:600}
+textarea{width:100%;font:inherit;color:inherit;background:#fff;border:1.5px solid #8792a6;border-radius:8px;padding:.6rem .75rem;resize:vertical}
+textarea:focus-visible{outline:3px solid var(--focus);outline-offset:0;border-color:var(--text)}
+textarea[aria-invalid="true"]{border-color:var(--danger);border-width:2px}
+aside.card form+form{margin-top:1.25rem;padding-top:1rem;border-top:1px solid var(--line)}
+aside.card h3{margin-top:0}
 @media(max-width:36rem){main{padding:1.25rem .75rem 2rem}.card{padding:1.1rem}.topbar-email{display:none}}
 `;

@@ -1,10 +1,9 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { AppError } from "../../lib/errors";
 import { updateContact } from "../../services/contacts/contacts";
 import { ContactFields, ContactSchema } from "../../services/contacts/model";
 import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
 import type { AppEnv } from "../hono-env";
-import { IdParam } from "../schemas";
+import { expectedVersion, IdParam } from "../schemas";
 
 export const route = createRoute({
   method: "patch",
@@ -29,12 +28,5 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { version, ...fields } = c.req.valid("json");
-  const ifMatch = c.req.valid("header")["if-match"];
-  let expectedVersion = version;
-  if (ifMatch !== undefined) {
-    const parsed = Number(ifMatch.replace(/^W\//, "").replace(/"/g, ""));
-    if (!Number.isInteger(parsed) || parsed < 1) throw new AppError("VALIDATION_FAILED", "If-Match must be a contact version", { field: "if-match" });
-    expectedVersion = parsed;
-  }
-  return c.json(await updateContact({ ctx: c.get("ctx"), input: { id: c.req.valid("param").id, fields, expectedVersion } }), 200);
+  return c.json(await updateContact({ ctx: c.get("ctx"), input: { id: c.req.valid("param").id, fields, expectedVersion: expectedVersion(c.req.valid("header")["if-match"], version, "contact") } }), 200);
 };

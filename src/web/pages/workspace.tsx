@@ -12,6 +12,7 @@ import { ensureCsrfToken } from "../csrf";
 import type { FormState } from "../forms";
 import { Layout, render } from "../layout";
 import { takeFlash, type Flash } from "../session";
+import { AppNav } from "./inbox-parts";
 import { ContactForm, InviteForm } from "./workspace-forms";
 
 const CONTACTS_SHOWN = 50;
@@ -106,6 +107,7 @@ export async function renderWorkspace(c: Context<AppEnv>, forms: WorkspaceForms 
   return render(
     c,
     <Layout title={me.tenant.name} hasErrors={hasErrors} signedIn={{ email: me.user.email, csrf }}>
+      <AppNav current="workspace" role={role} />
       <div class="ws-head">
         <div>
           <h1>{me.tenant.name}</h1>
@@ -115,6 +117,13 @@ export async function renderWorkspace(c: Context<AppEnv>, forms: WorkspaceForms 
             <div><dt>Your role</dt><dd><span class="pill">{roleLabel(role)}</span></dd></div>
           </dl>
         </div>
+        {roleAllows(role, "channels:read") || roleAllows(role, "billing:manage") ? (
+          <nav aria-label="Workspace sections">
+            {roleAllows(role, "channels:read") ? <a href="/app/channels">Channels</a> : null}
+            {roleAllows(role, "channels:read") && roleAllows(role, "billing:manage") ? " · " : null}
+            {roleAllows(role, "billing:manage") ? <a href="/app/billing">Billing</a> : null}
+          </nav>
+        ) : null}
       </div>
       {flash ? <Notice flash={flash} /> : null}
       <section class="card" id="members" aria-labelledby="members-title">
