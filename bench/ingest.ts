@@ -17,6 +17,7 @@ import { generateCredentialsKeys } from "../scripts/lib/credentials-keys.ts";
 import { freePort } from "../scripts/lib/free-port.ts";
 import { generateSigningKeys } from "../scripts/lib/jwt-keys.ts";
 import { startStack } from "../scripts/lib/stack.ts";
+import { driveOnThread, type LoadRequest, type LoadResult } from "./load-driver.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -33,35 +34,7 @@ const CONCURRENCY = Number(args.concurrency);
 const CUSTOMERS = Number(args.customers);
 const DUP_RATE = Number(args["dup-rate"]);
 
-interface Run {
-  latencies: number[];
-  statuses: Map<number, number>;
-  seconds: number;
-}
-
-/** Sends `jobs` with at most `concurrency` in flight, paced to `rate` per second when given. */
-async function drive(jobs: Array<() => Promise<number>>, concurrency: number, rate?: number): Promise<Run> {
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const start = performance.now();
-  let next = 0;
-  async function worker() {
-    while (next < jobs.length) {
-      const i = next++;
-      if (rate) {
-        const due = start + (i * 1000) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-      const t0 = performance.now();
-      const status = await jobs[i]!().catch(() => 0);
-      latencies.push(performance.now() - t0);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, statuses, seconds: (performance.now() - start) / 1000 };
-}
+type Run = LoadResult;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -96,16 +69,18 @@ try {
     const dups = bodies.filter((_, i) => i % Math.max(1, Math.round(1 / DUP_RATE)) === 0);
     const all = [...bodies, ...dups];
     const ids = new Set(bodies.map((b) => JSON.parse(b).external_id as string));
-    const jobs = all.map((body) => async () => {
-      const sig = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-      const res = await fetch(`${stack.url}${hook}`, { method: "POST", headers: { "content-type": "application/json", "x-parley-signature": sig }, body });
-      await res.arrayBuffer();
-      return res.status;
-    });
+    // Signed up front, so the client does no more per request than a provider's sender would.
+    const jobs: LoadRequest[] = all.map((body) => ({
+      path: hook,
+      method: "POST",
+      headers: { "content-type": "application/json", "x-parley-signature": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}` },
+      body,
+    }));
     return { jobs, ids, duplicatesSent: dups.length };
   };
 
   // Warm-up (JIT, isolate, first connections), not measured.
+  const drive = (requests: LoadRequest[], concurrency: number, rate?: number) => driveOnThread({ base: stack.url, requests, concurrency, rate });
   await drive(makeJobs(50, "warm").jobs, 4);
 
   const before = { ...stack.bridgeStats };
@@ -128,15 +103,11 @@ try {
   // Throughput: the same unpaced load on ingest and on the trivial route.
   const flood = makeJobs(COUNT, "flood");
   const floodRun = await drive(flood.jobs, CONCURRENCY);
-  const pingJobs = Array.from({ length: flood.jobs.length }, () => async () => {
-    const res = await fetch(`${stack.url}/ping`);
-    await res.arrayBuffer();
-    return res.status;
-  });
+  const pingJobs: LoadRequest[] = Array.from({ length: flood.jobs.length }, () => ({ path: "/ping" }));
   const pingRun = await drive(pingJobs, CONCURRENCY);
   await db.end();
 
-  const ok = (r: Run) => r.statuses.get(200) ?? 0;
+  const ok = (r: Run) => r.statuses[200] ?? 0;
   const statements = after.statements - before.statements;
   const roundTrips = after.roundTrips - before.roundTrips;
   const ingestRps = flood.jobs.length / floodRun.seconds;
@@ -146,7 +117,7 @@ Parley ingest benchmark — ${COUNT} messages (+${paced.duplicatesSent} provider
 (local: wrangler dev / workerd, embedded Postgres through the Neon driver path; 2-core machine)
 
 paced run at ${RATE} msg/s
-  sent (incl. retries)        ${paced.jobs.length}   acknowledged 200: ${ok(pacedRun)}   other: ${JSON.stringify(Object.fromEntries([...pacedRun.statuses].filter(([s]) => s !== 200)))}
+  sent (incl. retries)        ${paced.jobs.length}   acknowledged 200: ${ok(pacedRun)}   other: ${JSON.stringify(Object.fromEntries(Object.entries(pacedRun.statuses).filter(([s]) => s !== "200")))}
   distinct messages           ${paced.ids.size}
   persisted                   ${persisted}
   duplicates stored           ${persisted - distinctRows}

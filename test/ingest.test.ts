@@ -1,3 +1,4 @@
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { apiMessage, createApiChannel, eventually, expectMessageCount, groupEventsOf, groupsOf, messagesOf, postSigned, threadOf } from "./channel-harness";
 import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery } from "./harness";
@@ -109,6 +110,35 @@ describe("API channel ingestion", () => {
       expect(await ownerQuery("select 1 from outbox_events where tenant_id = $1 and type = 'message_group.ready'", [t.id])).toHaveLength(1);
     });
     await new Promise((r) => setTimeout(r, 2500));
+    expect(await groupsOf(ch.id)).toHaveLength(1);
+    expect(await groupEventsOf(t.id)).toHaveLength(1);
+  });
+
+  it("flushes one group, in order, when the thread object is evicted mid-window", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 1500 });
+    const sent: string[] = [];
+    const post = async (i: number) => {
+      const m = apiMessage({ external_id: `evict-${i}`, text: `part ${i}` });
+      sent.push(m.external_id);
+      expectStatus(await postSigned(ch, m), 200);
+    };
+    await post(0);
+    await post(1);
+    // Tear the instance down: in-memory state is gone, storage (pending messages, the group, the alarm) stays.
+    await evictDurableObject(threadOf(t.id, ch.id, "cust-1"));
+    await post(2);
+    await evictDurableObject(threadOf(t.id, ch.id, "cust-1"));
+    await post(3);
+    const [group] = await eventually(async () => {
+      const groups = await groupsOf(ch.id);
+      expect(groups).toHaveLength(1);
+      return groups;
+    });
+    const stored = await messagesOf(ch.id);
+    expect(stored.map((m) => m.external_id)).toEqual(sent);
+    expect(group.message_ids).toEqual(stored.map((m) => m.id));
+    await new Promise((r) => setTimeout(r, 2000));
     expect(await groupsOf(ch.id)).toHaveLength(1);
     expect(await groupEventsOf(t.id)).toHaveLength(1);
   });
