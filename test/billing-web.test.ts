@@ -17,6 +17,7 @@ describe("web: billing page", () => {
     expect(page.text).toContain('action="/app/billing/checkout"');
     expect(page.text).toContain('action="/app/billing/portal"');
     expect(page.text).toContain("No invoices yet.");
+    expect(page.text).toContain('<a href="/app/billing" aria-current="page">Billing</a>');
     expect(page.text).not.toContain("<script");
 
     await runQueue("parley-outbox", await insertMessageEvents(t.id, 3));

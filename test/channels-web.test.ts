@@ -51,6 +51,9 @@ describe("web: channels page", () => {
     expectStatus(view, 200);
     expect(view.text).toContain("can view channels; owners and admins connect them");
     expect(view.text).not.toContain('action="/app/channels"');
+    // The agent's navigation marks this page and offers no billing.
+    expect(view.text).toContain('<a href="/app/channels" aria-current="page">Channels</a>');
+    expect(view.text).not.toContain('href="/app/billing"');
     const post = await agent.post("/app/channels", { type: "webchat", name: "Chat", allowed_origins: "https://a.example.com" });
     expect(post.status, post.text).toBe(403);
     const billing = await Browser.signIn(await t.createUser("billing_admin"));

@@ -8,6 +8,7 @@ import { ensureCsrfToken } from "../csrf";
 import { CsrfField } from "../forms";
 import { Layout, render } from "../layout";
 import { BILLING_CSS, Invoices, UsageChart } from "./billing-parts";
+import { AppNav } from "./app-nav";
 
 type Plan = Billing["plans"][number];
 
@@ -61,9 +62,9 @@ export async function renderBilling(c: Context<AppEnv>, status: ContentfulStatus
     c,
     <Layout title={`Billing · ${me.tenant.name}`} signedIn={me.user ? { email: me.user.email, csrf } : undefined}>
       <style dangerouslySetInnerHTML={{ __html: BILLING_CSS }} />
+      {me.role ? <AppNav current="billing" role={me.role} /> : null}
       <div class="ws-head">
         <div>
-          <p><a href="/app">← {me.tenant.name}</a></p>
           <h1>Billing</h1>
           <dl class="meta">
             <div><dt>Plan</dt><dd><span class="pill">{billing.plan_name}</span></dd></div>

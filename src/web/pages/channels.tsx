@@ -14,6 +14,7 @@ import { Layout, render } from "../layout";
 import { baseCookieOptions } from "../session";
 import { ConnectForm, TYPE_LABELS, TypeChooser } from "./channels-forms";
 import { roleLabel } from "./workspace";
+import { AppNav } from "./app-nav";
 
 type C = Context<AppEnv>;
 
@@ -102,12 +103,12 @@ export async function renderChannels(c: C, opts: { type?: string; form?: FormSta
   return render(
     c,
     <Layout title={`Channels · ${me.tenant.name}`} hasErrors={!!opts.form?.errors} signedIn={{ email: me.user.email, csrf }}>
+      <AppNav current="channels" role={me.role} />
       <div class="ws-head">
         <div>
           <h1>Channels</h1>
           <p class="lead">Where your customers reach {me.tenant.name}: each channel has a webhook URL for its provider.</p>
         </div>
-        <a href="/app">Back to workspace</a>
       </div>
       {flash ? <Notice flash={flash} /> : null}
       <section class="card" id="channels" aria-labelledby="channels-title">

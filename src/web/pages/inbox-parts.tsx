@@ -1,9 +1,8 @@
 import type { Context } from "hono";
-import { CONVERSATION_STATES, type ConversationState, type Role } from "../../db/schema";
+import { CONVERSATION_STATES, type ConversationState } from "../../db/schema";
 import { unauthorized } from "../../lib/errors";
 import type { AppEnv } from "../../routes/hono-env";
 import { getMe } from "../../services/auth/me";
-import { roleAllows } from "../../services/permissions";
 import { INBOX_JS_PATH } from "../assets/inbox-script";
 import { ensureCsrfToken } from "../csrf";
 
@@ -31,16 +30,6 @@ export async function viewer(c: Context<AppEnv>) {
 /** UTC on the server; the inbox script rewrites it in the reader's own time zone. */
 export const When = ({ iso }: { iso: string | null }) =>
   iso ? <time datetime={iso}>{`${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`}</time> : <span>—</span>;
-
-/** The app's main sections, each shown only to roles that may open it. */
-export const AppNav = ({ current, role }: { current: "workspace" | "inbox"; role: Role }) => (
-  <nav class="app-nav" aria-label="Main">
-    <a href="/app" aria-current={current === "workspace" ? "page" : undefined}>Workspace</a>
-    {roleAllows(role, "conversations:read") ? <a href="/app/inbox" aria-current={current === "inbox" ? "page" : undefined}>Inbox</a> : null}
-    {roleAllows(role, "channels:read") ? <a href="/app/channels">Channels</a> : null}
-    {roleAllows(role, "billing:manage") ? <a href="/app/billing">Billing</a> : null}
-  </nav>
-);
 
 /** The same-origin enhancement script (CSP: no inline script), loaded after parsing. */
 export const InboxScript = () => <script src={INBOX_JS_PATH} defer />;

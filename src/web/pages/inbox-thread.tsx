@@ -12,7 +12,8 @@ import { roleAllows } from "../../services/permissions";
 import { CsrfField, ErrorSummary, type FormState } from "../forms";
 import { Layout, render } from "../layout";
 import { requireSession } from "../session";
-import { AppNav, CHANNEL_TYPE_LABELS, InboxScript, STATE_LABELS, UUID, viewer, When } from "./inbox-parts";
+import { AppNav } from "./app-nav";
+import { CHANNEL_TYPE_LABELS, InboxScript, STATE_LABELS, UUID, viewer, When } from "./inbox-parts";
 import { forbiddenPage } from "./status";
 
 const PAGE_SIZE = 200;

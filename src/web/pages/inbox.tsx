@@ -9,7 +9,8 @@ import { roleAllows } from "../../services/permissions";
 import { fingerprint } from "../assets/serve";
 import { Layout, render } from "../layout";
 import { requireSession } from "../session";
-import { AppNav, CHANNEL_TYPE_LABELS, InboxScript, isState, STATE_LABELS, viewer, When } from "./inbox-parts";
+import { AppNav } from "./app-nav";
+import { CHANNEL_TYPE_LABELS, InboxScript, isState, STATE_LABELS, viewer, When } from "./inbox-parts";
 import { forbiddenPage } from "./status";
 
 const PAGE_SIZE = 50;

@@ -12,7 +12,7 @@ import { ensureCsrfToken } from "../csrf";
 import type { FormState } from "../forms";
 import { Layout, render } from "../layout";
 import { takeFlash, type Flash } from "../session";
-import { AppNav } from "./inbox-parts";
+import { AppNav } from "./app-nav";
 import { ContactForm, InviteForm } from "./workspace-forms";
 
 const CONTACTS_SHOWN = 50;

@@ -1,0 +1,17 @@
+import type { Role } from "../../db/schema";
+import { roleAllows } from "../../services/permissions";
+
+export type AppSection = "workspace" | "inbox" | "channels" | "billing";
+
+/** The app's main sections, each shown only to roles that may open it; the current one is marked for screen readers. */
+export const AppNav = ({ current, role }: { current: AppSection; role: Role }) => {
+  const here = (s: AppSection) => (current === s ? "page" : undefined);
+  return (
+    <nav class="app-nav" aria-label="Main">
+      <a href="/app" aria-current={here("workspace")}>Workspace</a>
+      {roleAllows(role, "conversations:read") ? <a href="/app/inbox" aria-current={here("inbox")}>Inbox</a> : null}
+      {roleAllows(role, "channels:read") ? <a href="/app/channels" aria-current={here("channels")}>Channels</a> : null}
+      {roleAllows(role, "billing:manage") ? <a href="/app/billing" aria-current={here("billing")}>Billing</a> : null}
+    </nav>
+  );
+};
