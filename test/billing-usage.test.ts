@@ -8,7 +8,8 @@ import { assertPlanAllows } from "../src/services/billing/limits";
 import type { UsageReport } from "../src/services/billing/usage";
 import { PLANS } from "../tenants/plans";
 import { counters, insertMessageEvents, runQueue, stripeDouble, subscribe, until, workerEnv } from "./billing-harness";
-import { call, createTenant, expectStatus, ownerQuery } from "./harness";
+import { apiMessage, createApiChannel, expectMessageCount, postSigned } from "./channel-harness";
+import { call, createTenant, expectError, expectStatus, ownerQuery } from "./harness";
 
 const meterEvents = async (customer: string) => (await stripeDouble(`/meter-events?customer=${customer}`)).data as any[];
 const streamCalls = async (customer: string) => (await stripeDouble(`/requests?path=/v2/billing/meter_event_stream&customer=${customer}`)).data as any[];
@@ -88,6 +89,43 @@ describe("plan limits at the edge", () => {
     expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
     expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
     expect(await runInDurableObject(stub, (o: TenantQuota) => (o as any).state.loadedAt)).toBe(loadedAt);
+  });
+
+  it("refuses an agent's reply with 402 once the period's messages are used up, storing nothing", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t);
+    expectStatus(await postSigned(ch, apiMessage()), 200);
+    await expectMessageCount(ch.id, 1);
+    const conv = (await call("GET", "/v1/conversations", { token: t.owner.token })).body.data[0];
+    expectStatus(await call("POST", `/v1/conversations/${conv.id}/messages`, { token: t.owner.token, body: { content: "First answer" } }), 202);
+    // Use up the rest of the period's messages (the decision says how many are used so far).
+    const { used } = await checkMessageQuota(workerEnv, t.id, { direction: "inbound" });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound", units: PLANS.trial.limits.messages - used })).toMatchObject({ allowed: true });
+    const refused = await call("POST", `/v1/conversations/${conv.id}/messages`, { token: t.owner.token, body: { content: "One too many" } });
+    expectError(refused, 402, "PAYMENT_REQUIRED");
+    expect(refused.body.error.message).toMatch(/limit|plan/i);
+    expect(await ownerQuery("select text from messages where conversation_id = $1 and direction = 'outbound'", [conv.id])).toEqual([{ text: "First answer" }]);
+    // Customers can still write in: nothing they send is turned away.
+    expectStatus(await postSigned(ch, apiMessage({ text: "Hello again" })), 200);
+    await expectMessageCount(ch.id, 3);
+  });
+
+  it("caps channels and seats at the plan's numbers on the routes that add them", async () => {
+    const t = await createTenant();
+    for (let i = 0; i < PLANS.trial.limits.channels; i++) await createApiChannel(t);
+    const extra = await call("POST", "/v1/channels", { token: t.owner.token, body: { type: "webchat", name: "One more", config: { allowed_origins: ["https://shop.example.com"] } } });
+    expectError(extra, 402, "PAYMENT_REQUIRED");
+    expect(extra.body.error.message).toContain(`${PLANS.trial.limits.channels} channels`);
+    expect(await ownerQuery("select count(*)::int as n from channels where tenant_id = $1", [t.id])).toEqual([{ n: PLANS.trial.limits.channels }]);
+
+    const seats = PLANS.trial.limits.seats!;
+    for (let i = 1; i < seats; i++) expectStatus(await call("POST", "/v1/members", { token: t.owner.token, body: { email: `seat-${i}-${crypto.randomUUID().slice(0, 8)}@example.com`, role: "agent" } }), 201);
+    const over = await call("POST", "/v1/members", { token: t.owner.token, body: { email: `seat-over-${crypto.randomUUID().slice(0, 8)}@example.com`, role: "agent" } });
+    expectError(over, 402, "PAYMENT_REQUIRED");
+    expect(await ownerQuery("select count(*)::int as n from tenant_members where tenant_id = $1", [t.id])).toEqual([{ n: seats }]);
+
+    await subscribe(t, "starter");
+    expectStatus(await call("POST", "/v1/channels", { token: t.owner.token, body: { type: "webchat", name: "One more", config: { allowed_origins: ["https://shop.example.com"] } } }), 201);
   });
 
   it("raises the limit the moment a subscription starts", async () => {

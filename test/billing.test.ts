@@ -32,14 +32,16 @@ describe("GET /v1/billing", () => {
     const t = await createTenant();
     const billingAdmin = await t.createUser("billing_admin");
     expectStatus(await call("GET", "/v1/billing", { token: billingAdmin.token }), 200);
+    // Two workspaces, so the trial's five seats hold every role.
+    const other = await createTenant();
     for (const role of ["admin", "supervisor", "agent", "viewer"] as const) {
-      const user = await t.createUser(role);
+      const user = await (role === "admin" || role === "supervisor" ? t : other).createUser(role);
       expectError(await call("GET", "/v1/billing", { token: user.token }), 403, "FORBIDDEN");
       expectError(await call("POST", "/v1/billing/checkout", { token: user.token, body: { plan: "starter" } }), 403, "FORBIDDEN");
       expectError(await call("POST", "/v1/billing/portal", { token: user.token }), 403, "FORBIDDEN");
     }
     // Nothing reached Stripe on their behalf.
-    const [row] = await ownerQuery("select count(*)::int as n from billing_accounts where tenant_id = $1", [t.id]);
+    const [row] = await ownerQuery("select count(*)::int as n from billing_accounts where tenant_id = any($1)", [[t.id, other.id]]);
     expect(row.n).toBe(0);
   });
 });

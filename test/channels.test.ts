@@ -9,6 +9,7 @@ import { credentialsAad, decryptCredentials, encryptCredentials } from "../src/s
 import { loadChannelForWebhook } from "../src/services/channels/lookup";
 import { channelBody, createChannel, type ChannelKind } from "./channels-fixtures";
 import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery } from "./harness";
+import { subscribe } from "./billing-harness";
 
 const config = () => loadConfig(env as unknown as Env);
 const TYPES: ChannelKind[] = ["whatsapp", "telegram", "twilio_sms", "api", "webchat", "email"];
@@ -230,6 +231,7 @@ describe("channels: managing", () => {
 
   it("lets agents read channels but not connect them; lists page with cursors and filter by type", async () => {
     const t = await createTenant();
+    await subscribe(t, "starter"); // three channels: more than the trial's two
     const agent = await t.createUser("agent");
     const ids: string[] = [];
     for (const type of ["webchat", "telegram", "webchat"] as const) ids.push((await createChannel(t, type)).channel.id);

@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { assertBillingAllows } from "../../../durable-objects/tenant-quota/client";
 import { forgetChannel } from "../../channels/channel-cache";
 import type { Tx } from "../../db/client";
 import { channels, type ChannelType } from "../../db/schema";
@@ -7,6 +8,7 @@ import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError, notFound } from "../../lib/errors";
 import { actorRef, withTenant, type Principal } from "../access";
 import { emitEvent, recordAudit } from "../audit";
+import { assertPlanAllows } from "../billing/limits";
 import type { ServiceContext } from "../context";
 import { credentialsAad, encryptCredentials } from "./credentials";
 import { toChannel, type Channel, type ChannelCreateInput, type ChannelPatchInput, type ChannelWithSecret } from "./model";
@@ -51,7 +53,13 @@ export async function createChannel({ ctx, input }: { ctx: ServiceContext; input
   const config = parseConfig(input.type, input.config);
   parseCredentials(input.type, input.credentials);
   const timing = resolveTiming(input);
+  // An overdue workspace adds no channels (its quota object knows, outside any transaction, since the
+  // object may itself read Postgres when it starts), and the plan caps how many it has.
+  const workspace = await withTenant(ctx, "channels:write", async (_tx, p) => p.tenant.id);
+  await assertBillingAllows(ctx.env, workspace);
   return withTenant(ctx, "channels:write", async (tx, p) => {
+    const [live] = await tx.select({ n: sql<number>`count(*)::int` }).from(channels).where(isNull(channels.deletedAt));
+    await assertPlanAllows(tx, p.tenant.id, "channels", live!.n);
     const id = crypto.randomUUID();
     const sealed = await sealCredentials(ctx, p.tenant.id, id, input.type, input.credentials);
     const [row] = await tx

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { threadStub } from "../../../durable-objects/conversation-thread/client";
+import { checkMessageQuota, quotaError } from "../../../durable-objects/tenant-quota/client";
 import type { Tx } from "../../db/client";
 import { conversations, messages, tenantMembers, type ConversationState } from "../../db/schema";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
@@ -61,6 +62,15 @@ export async function listMessages({ ctx, input }: { ctx: ServiceContext; input:
  * same transaction (the queue consumer delivers it to the provider), then pushed live to the thread.
  */
 export async function replyToConversation({ ctx, input }: { ctx: ServiceContext; input: { id: string; text: string } }): Promise<Message> {
+  // First, may this caller reply here at all (404 otherwise)? Only then is the message counted against
+  // the plan's limit and payment standing, by the workspace's quota object: outside any transaction,
+  // since the object may itself read Postgres when it starts.
+  const workspace = await withTenant(ctx, "conversations:write", async (tx, p) => {
+    await findConversation(tx, input.id);
+    return p.tenant.id;
+  });
+  const quota = await checkMessageQuota(ctx.env, workspace, { direction: "outbound" });
+  if (!quota.allowed) throw quotaError(quota);
   const { message, threadKey, tenantId } = await withTenant(ctx, "conversations:write", async (tx, p) => {
     const conv = await findConversation(tx, input.id, true);
     const id = crypto.randomUUID();

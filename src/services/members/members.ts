@@ -8,6 +8,7 @@ import { mintTenantToken } from "../../lib/tenant-token";
 import { actorRef, withTenant, type Principal } from "../access";
 import { revokeMemberSessions } from "../auth/sessions";
 import { emitEvent, recordAudit } from "../audit";
+import { assertPlanAllows } from "../billing/limits";
 import type { ServiceContext } from "../context";
 import { canGrantRole } from "../permissions";
 
@@ -76,6 +77,12 @@ export interface Invitation {
 export async function inviteMember({ ctx, input }: { ctx: ServiceContext; input: { email: string; role: Role } }): Promise<Invitation> {
   return withTenant(ctx, "members:write", async (tx, p) => {
     if (!mayManage(p, input.role)) throw forbidden(`Your role cannot grant the ${input.role} role`);
+    // Seats are members and pending invitations alike, so invitations cannot overrun the plan.
+    const [seats] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tenantMembers)
+      .where(sql`${tenantMembers.status} in ('active', 'invited')`);
+    await assertPlanAllows(tx, p.tenant.id, "seats", seats!.n);
     // The invitee's user row (if any) is visible only by exact email, set for this transaction.
     await tx.execute(sql`select set_config('app.login_email', ${input.email}, true)`);
     let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
