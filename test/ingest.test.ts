@@ -1,7 +1,20 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { apiMessage, createApiChannel, eventually, expectMessageCount, groupEventsOf, groupsOf, messagesOf, postSigned, threadOf } from "./channel-harness";
+import { apiMessage, createApiChannel, type ChannelHandle, eventually, expectMessageCount, groupEventsOf, groupsOf, messagesOf, postSigned, threadOf } from "./channel-harness";
 import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery } from "./harness";
+
+/** Waits for the channel's single group and checks it holds the stored messages, in the order sent. */
+async function expectOneGroupInOrder(ch: ChannelHandle, sent: string[]) {
+  const [group] = await eventually(async () => {
+    const groups = await groupsOf(ch.id);
+    expect(groups).toHaveLength(1);
+    return groups;
+  });
+  const stored = await messagesOf(ch.id);
+  expect(stored.map((m) => m.external_id)).toEqual(sent);
+  expect(group.message_ids).toEqual(stored.map((m) => m.id));
+  return group;
+}
 
 describe("API channel ingestion", () => {
   it("turns a signed message into a contact, an open conversation and a thread message", async () => {
@@ -85,14 +98,7 @@ describe("API channel ingestion", () => {
       expectStatus(await postSigned(ch, m), 200);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const [group] = await eventually(async () => {
-      const groups = await groupsOf(ch.id);
-      expect(groups).toHaveLength(1);
-      return groups;
-    });
-    const stored = await messagesOf(ch.id);
-    expect(stored.map((m) => m.external_id)).toEqual(sent);
-    expect(group.message_ids).toEqual(stored.map((m) => m.id));
+    const group = await expectOneGroupInOrder(ch, sent);
     const events = await groupEventsOf(t.id);
     expect(events).toHaveLength(1);
     expect(events[0].payload.message_ids).toEqual(group.message_ids);
@@ -130,14 +136,7 @@ describe("API channel ingestion", () => {
     await post(2);
     await evictDurableObject(threadOf(t.id, ch.id, "cust-1"));
     await post(3);
-    const [group] = await eventually(async () => {
-      const groups = await groupsOf(ch.id);
-      expect(groups).toHaveLength(1);
-      return groups;
-    });
-    const stored = await messagesOf(ch.id);
-    expect(stored.map((m) => m.external_id)).toEqual(sent);
-    expect(group.message_ids).toEqual(stored.map((m) => m.id));
+    const group = await expectOneGroupInOrder(ch, sent);
     await new Promise((r) => setTimeout(r, 2000));
     expect(await groupsOf(ch.id)).toHaveLength(1);
     expect(await groupEventsOf(t.id)).toHaveLength(1);
