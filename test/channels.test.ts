@@ -81,8 +81,8 @@ describe("channels: connecting", () => {
     ["whatsapp", { credentials: { app_secret: "s", verify_token: "v", access_token: "has space", phone_number_id: "12345678" } }, "credentials.access_token"],
     ["telegram", { credentials: { bot_token: "123456:AAbb", secret_token: "has space" } }, "credentials.secret_token"],
     ["telegram", { credentials: { bot_token: "123456:AAbb", secret_token: "x".repeat(257) } }, "credentials.secret_token"],
-    ["telegram", { credentials: { bot_token: "../../evil", secret_token: "ok" } }, "credentials.bot_token"],
-    ["telegram", { credentials: { bot_token: "123456:AAbb", secret_token: "ok", extra: "leak" } }, "credentials"],
+    ["telegram", { credentials: { bot_token: "../../evil", secret_token: "ok_secret_token_1234" } }, "credentials.bot_token"],
+    ["telegram", { credentials: { bot_token: "123456:AAbb", secret_token: "ok_secret_token_1234", extra: "leak" } }, "credentials"],
     ["twilio_sms", { credentials: { account_sid: "AC123", auth_token: "t".repeat(32) } }, "credentials.account_sid"],
     ["twilio_sms", { config: { from: "555-1234" } }, "config.from"],
     ["twilio_sms", { config: {} }, "config.from"],
@@ -173,7 +173,7 @@ describe("channels: managing", () => {
     const t = await createTenant();
     const { channel } = await createChannel(t, "telegram");
     const before = await channelRow(channel.id);
-    const rotated = { bot_token: "987654321:AAnewtoken_abcdefghijklmnopqrstuvw", secret_token: "rotated_secret" };
+    const rotated = { bot_token: "987654321:AAnewtoken_abcdefghijklmnopqrstuvw", secret_token: "rotated_secret_token_1" };
     const res = await call("PATCH", `/v1/channels/${channel.id}`, { token: t.owner.token, body: { name: "Renamed bot", credentials: rotated, status: "disabled", version: 1 } });
     expectStatus(res, 200);
     expect(res.body).toMatchObject({ name: "Renamed bot", status: "disabled", version: 2, has_credentials: true });

@@ -90,7 +90,9 @@ describe("API channel ingestion", () => {
 
   it("groups 20 messages sent over 2 seconds into one group, in order", async () => {
     const t = await createTenant();
-    const ch = await createApiChannel(t, { debounce_ms: 1500 });
+    // Longer than the object keeps its database connection between alarms (2 s): an open connection
+    // keeps an object alive, and the eviction below would wait for it to close.
+    const ch = await createApiChannel(t, { debounce_ms: 3000 });
     const sent: string[] = [];
     for (let i = 0; i < 20; i++) {
       const m = apiMessage({ external_id: `burst-${i}`, text: `part ${i}` });
@@ -122,7 +124,9 @@ describe("API channel ingestion", () => {
 
   it("flushes one group, in order, when the thread object is evicted mid-window", async () => {
     const t = await createTenant();
-    const ch = await createApiChannel(t, { debounce_ms: 1500 });
+    // Longer than the object keeps its database connection between alarms (2 s): an open connection
+    // keeps an object alive, and the eviction below would wait for it to close.
+    const ch = await createApiChannel(t, { debounce_ms: 3000 });
     const sent: string[] = [];
     const post = async (i: number) => {
       const m = apiMessage({ external_id: `evict-${i}`, text: `part ${i}` });

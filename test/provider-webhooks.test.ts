@@ -71,12 +71,12 @@ describe("WhatsApp Cloud API webhooks", () => {
 describe("Telegram bot webhooks", () => {
   it("accepts the documented update with the secret token, and rejects another bot's secret", async () => {
     const t = await createTenant();
-    const a = await createChannel(t, "telegram", { bot_token: "123456:AAA-bot-a", secret_token: "secret_a_123" });
-    const b = await createChannel(t, "telegram", { bot_token: "654321:BBB-bot-b", secret_token: "secret_b_456" });
-    expectError(await call("POST", a.path, { rawBody: telegramMessageJson, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "secret_b_456" } }), 401);
+    const a = await createChannel(t, "telegram", { bot_token: "123456:AAA-bot-a", secret_token: "secret_a_123_long_enough" });
+    const b = await createChannel(t, "telegram", { bot_token: "654321:BBB-bot-b", secret_token: "secret_b_456_long_enough" });
+    expectError(await call("POST", a.path, { rawBody: telegramMessageJson, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "secret_b_456_long_enough" } }), 401);
     expectError(await call("POST", a.path, { rawBody: telegramMessageJson, headers: { "content-type": "application/json" } }), 401);
     expect(await messagesOf(a.id)).toEqual([]);
-    expectStatus(await call("POST", a.path, { rawBody: telegramMessageJson, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "secret_a_123" } }), 200);
+    expectStatus(await call("POST", a.path, { rawBody: telegramMessageJson, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "secret_a_123_long_enough" } }), 200);
     await eventually(async () => expect((await messagesOf(a.id)).map((m) => m.text)).toEqual(["/start"]));
     expect(await messagesOf(b.id)).toEqual([]);
   });

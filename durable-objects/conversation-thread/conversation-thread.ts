@@ -1,12 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { Database } from "../../src/db/client";
-import { messageGroups } from "../../src/db/schema";
 import { loadConfig, type Env } from "../../src/env";
 import { createLogger } from "../../src/lib/log";
-import { publishEvents, publishOutbox } from "../../src/queues/outbox-relay";
-import { emitEvents } from "../../src/services/audit";
+import type { OutboxMessage } from "../../src/queues/outbox-relay";
 import { toMessage } from "../../src/services/conversations/model";
-import { persistPending, type KnownThread } from "./persist";
+import { closeGroup, describeFailure, refusalOf, setAside, storeBatch, type KnownThread, type PersistOutcome } from "./persist";
+import { acceptLiveSocket, closeWhere, onLiveMessage, openAgentSockets, sendToTag } from "./live-sockets";
 import type { AcceptInput, AcceptResult, DebounceGroup, LiveEvent, PendingMessage, RawDelivery, ThreadMeta } from "./types";
 
 const SEEN_TTL_MS = 8 * 24 * 3600 * 1000; // providers retry for up to 7 days
@@ -17,15 +16,15 @@ const MAX_RETRY_MS = 60_000;
  */
 const KNOWN_TTL_MS = 24 * 3600 * 1000;
 const pad = (n: number) => String(n).padStart(12, "0");
+/** Attempts on one message, each refused by Postgres, before it is set aside (a bug or a bad value, not an outage). */
+const REFUSALS_BEFORE_SET_ASIDE = 3;
+/** An alarm due within this keeps the database connection open. */
+const KEEP_CONNECTION_MS = 2_000;
 
-function send(sockets: WebSocket[], data: string) {
-  for (const ws of sockets) {
-    try {
-      ws.send(data);
-    } catch {
-      // a socket closing under us is not an error for the others
-    }
-  }
+/** The message being isolated after Postgres refused a batch, and how often it was refused alone. */
+interface Refusal {
+  key: string;
+  count: number;
 }
 
 /**
@@ -40,6 +39,9 @@ function send(sockets: WebSocket[], data: string) {
  * after a failure (or after eviction) cannot produce a second event.
  */
 export class ConversationThread extends DurableObject<Env> {
+  /** Reused across alarms while the thread is busy; closed when it goes quiet (see `idle`). */
+  private db?: Database;
+
   async accept(input: AcceptInput): Promise<AcceptResult> {
     const storage = this.ctx.storage;
     await storage.put("meta", input.meta);
@@ -57,7 +59,7 @@ export class ConversationThread extends DurableObject<Env> {
         continue;
       }
       seq += 1;
-      writes[`p:${pad(seq)}`] = { seq, message, acceptedAt: now, groupId: group.id } satisfies PendingMessage;
+      writes[`p:${pad(seq)}`] = { seq, id: crypto.randomUUID(), message, acceptedAt: now, groupId: group.id } satisfies PendingMessage;
       writes[seenKey] = now;
       accepted.push(message.externalId);
     }
@@ -81,109 +83,202 @@ export class ConversationThread extends DurableObject<Env> {
     const storage = this.ctx.storage;
     const meta = await storage.get<ThreadMeta>("meta");
     if (!meta) return;
-    const pending = await storage.list<PendingMessage>({ prefix: "p:" });
-    const raws = await storage.list<RawDelivery>({ prefix: "r:" });
-    if (pending.size > 0 || raws.size > 0) {
-      try {
-        await this.persist(meta, [...pending.values()], [...raws.values()], [...pending.keys(), ...raws.keys()]);
-        await storage.delete("retry");
-      } catch (err) {
+    try {
+      await this.sendHeldEvents(meta);
+      if (!(await this.persistPending(meta))) return; // it scheduled its own retry
+      // A group that was being flushed when an earlier attempt failed goes first (same id: no double).
+      const flushing = await storage.get<DebounceGroup>("flushing");
+      if (flushing && !(await this.flushGroup(meta, flushing))) return;
+      const group = await storage.get<DebounceGroup>("group");
+      const stillPending = [...(await storage.list<PendingMessage>({ prefix: "p:" })).values()].some((p) => p.groupId === group?.id);
+      if (group && Date.now() >= group.deadline && !stillPending) {
+        // Moved aside first, so messages accepted while the flush awaits Postgres open a new group.
+        await storage.put("flushing", group);
+        await storage.delete("group");
+        if (!(await this.flushGroup(meta, group))) return;
+      }
+      await this.scheduleNext();
+      await this.pruneSeen();
+    } finally {
+      await this.idle();
+    }
+  }
+
+  /**
+   * Moves pending messages and raw deliveries to Postgres. False when it failed and scheduled a retry.
+   *
+   * Poison: a batch Postgres refuses (see refusalOf) is retried one message at a time; a message
+   * refused on REFUSALS_BEFORE_SET_ASIDE attempts is set aside as a rejected delivery in the channel's
+   * event log, so it never blocks the messages behind it. While Postgres is merely unavailable, nothing
+   * is set aside: the batch waits, with backoff, for as long as it takes.
+   */
+  private async persistPending(meta: ThreadMeta): Promise<boolean> {
+    const storage = this.ctx.storage;
+    const pendingAll = await storage.list<PendingMessage>({ prefix: "p:" });
+    const rawsAll = await storage.list<RawDelivery>({ prefix: "r:" });
+    if (pendingAll.size === 0 && rawsAll.size === 0) return true;
+    const refusal = await storage.get<Refusal>("refusal");
+    // One at a time while a refusal is being isolated; the raw log goes once the messages are through.
+    const pending = refusal ? [...pendingAll].slice(0, 1) : [...pendingAll];
+    const raws = refusal && pending.length > 0 ? [] : [...rawsAll];
+    for (const [key, p] of pending) {
+      if (!p.id) {
+        p.id = crypto.randomUUID();
+        await storage.put(key, p);
+      }
+    }
+    const known = await storage.get<KnownThread & { at: number }>("known");
+    const fresh = known && Date.now() - known.at < KNOWN_TTL_MS ? known : undefined;
+    try {
+      const rows = pending.map(([, p]) => ({ id: p.id!, message: p.message, acceptedAt: p.acceptedAt }));
+      await this.fault("persist", rows.map((r) => r.message.externalId));
+      const outcome = await storeBatch(this.database(), meta, rows, raws.map(([, r]) => r), fresh);
+      await this.fault("afterPersistCommit");
+      await this.recordStored(meta, pending.map(([, p]) => p), outcome, [...pending.map(([k]) => k), ...raws.map(([k]) => k)]);
+      if (refusal && pending.length > 0 && pending[0]![0] === refusal.key) await storage.delete("refusal");
+      await storage.delete("retry");
+      return true;
+    } catch (err) {
+      const refused = refusalOf(err);
+      if (!refused) {
         const attempts = ((await storage.get<number>("retry")) ?? 0) + 1;
         await storage.put("retry", attempts);
         await storage.setAlarm(Date.now() + Math.min(MAX_RETRY_MS, 250 * 2 ** attempts));
-        this.log(meta).warn("thread: Postgres write failed; messages kept in the object", { attempts, error: err instanceof Error ? err.message : String(err) });
+        this.log(meta).warn("thread: Postgres unavailable; messages kept in the object", { attempts, error: describeFailure(err) });
+        return false;
+      }
+      if (fresh) {
+        // The conversation the object remembered may be gone (deleted, merged): resolve it afresh first.
+        await storage.delete("known");
+        await storage.setAlarm(Date.now());
+        return false;
+      }
+      const first = pending[0];
+      if (!first) {
+        // Only raw log entries, already made storable at the edge: log the oddity, keep the messages moving.
+        this.log(meta).error("thread: Postgres refused a raw delivery log entry; dropped", { code: refused.code });
+        await storage.delete(raws.map(([k]) => k));
+        await storage.setAlarm(Date.now());
+        return false;
+      }
+      const count = refusal?.key === first[0] ? refusal.count + 1 : pending.length > 1 ? 0 : 1;
+      if (count >= REFUSALS_BEFORE_SET_ASIDE) {
+        await this.setAsideMessage(meta, first[0], first[1], `set aside: Postgres refused it (${refused.code}): ${refused.message}`);
+      } else {
+        await storage.put("refusal", { key: first[0], count } satisfies Refusal);
+        await storage.setAlarm(Date.now() + 100 * 2 ** count);
+      }
+      this.log(meta).warn("thread: Postgres refused a batch; isolating the message it refuses", { code: refused.code, attempts: count });
+      return false;
+    }
+  }
+
+  private async setAsideMessage(meta: ThreadMeta, key: string, p: PendingMessage, reason: string) {
+    const storage = this.ctx.storage;
+    try {
+      await setAside(this.database(), meta, { id: p.id!, message: p.message, acceptedAt: p.acceptedAt }, reason);
+    } catch (err) {
+      if (!refusalOf(err)) {
+        await storage.setAlarm(Date.now() + 1000); // Postgres went away meanwhile: set it aside later
         return;
       }
+      // Even the log entry is refused: the message cannot be kept anywhere in Postgres. Say so loudly.
+      this.log(meta).error("thread: message dropped; Postgres refused it and its set-aside record", { external_id: p.message.externalId });
     }
-    // A group that was being flushed when an earlier attempt failed goes first (same id: no double).
-    const flushing = await storage.get<DebounceGroup>("flushing");
-    if (flushing) await this.flushGroup(meta, flushing);
-    const group = await storage.get<DebounceGroup>("group");
-    const stillPending = [...(await storage.list<PendingMessage>({ prefix: "p:" })).values()].some((p) => p.groupId === group?.id);
-    if (group && Date.now() >= group.deadline && !stillPending) {
-      // Moved aside first, so messages accepted while the flush awaits Postgres open a new group.
-      await storage.put("flushing", group);
-      await storage.delete("group");
-      await this.flushGroup(meta, group);
-    }
-    await this.scheduleNext();
-    await this.pruneSeen();
+    await storage.delete([key, "refusal"]);
+    await storage.setAlarm(Date.now());
   }
 
-  private async persist(meta: ThreadMeta, pending: PendingMessage[], raws: RawDelivery[], keys: string[]) {
-    await this.fault("persist");
-    const db = new Database(loadConfig(this.env));
+  /** After a commit: the group learns its message ids, the batch leaves the object, live clients hear of it. */
+  private async recordStored(meta: ThreadMeta, pending: PendingMessage[], outcome: PersistOutcome | undefined, keys: string[]) {
+    const storage = this.ctx.storage;
+    const writes: Record<string, unknown> = {};
+    if (outcome) {
+      if (outcome.conversationId !== (await storage.get<KnownThread>("known"))?.conversationId) {
+        writes.known = { contactId: outcome.contactId, conversationId: outcome.conversationId, at: Date.now() };
+      }
+      const byExternal = new Map<string, string>([...outcome.stored.earlier.map((m) => [m.externalId, m.id] as const), ...outcome.stored.inserted.map((m) => [m.externalId!, m.id] as const)]);
+      for (const key of ["group", "flushing"] as const) {
+        const group = await storage.get<DebounceGroup>(key);
+        if (!group) continue;
+        const ids = pending.filter((p) => p.groupId === group.id).map((p) => byExternal.get(p.message.externalId)).filter((id): id is string => !!id && !group.messageIds.includes(id));
+        if (ids.length === 0) continue;
+        group.messageIds.push(...ids);
+        group.conversationId ??= outcome.conversationId;
+        group.contactId ??= outcome.contactId;
+        writes[key] = group;
+      }
+      for (const e of outcome.stored.events) writes[`e:${e.id}`] = e;
+    }
+    // One implicit storage transaction (no await between): group membership, the events to send and
+    // the batch's removal happen together or not at all.
+    if (Object.keys(writes).length > 0) void storage.put(writes);
+    await storage.delete(keys);
+    if (outcome) for (const m of outcome.stored.inserted) this.broadcast({ type: "message.created", conversation_id: outcome.conversationId, message: toMessage(m) });
+    await this.sendHeldEvents(meta);
+  }
+
+  /**
+   * Sends the outbox events this object took over (written already marked published, see
+   * storeBatchStatement) and forgets them once the queue has them. A failed send is retried on the
+   * next alarm; consumers are idempotent, so a send repeated after a stop is harmless.
+   */
+  private async sendHeldEvents(meta: ThreadMeta) {
+    const storage = this.ctx.storage;
+    const held = await storage.list<OutboxMessage>({ prefix: "e:" });
+    if (held.size === 0) return;
     try {
-      const storage = this.ctx.storage;
-      const known = await storage.get<KnownThread & { at: number }>("known");
-      const fresh = known && Date.now() - known.at < KNOWN_TTL_MS ? known : undefined;
-      const result = await db.scoped({ tenantId: meta.tenantId }, (tx) => persistPending(tx, meta, pending, raws, fresh));
-      if (result && result.conversationId !== fresh?.conversationId) {
-        await storage.put("known", { contactId: result.contactId, conversationId: result.conversationId, at: Date.now() });
-      }
-      if (result && result.inserted.length > 0) {
-        // Each message joins the group it was accepted into (the open one, or one being flushed).
-        const byExternal = new Map(result.inserted.map((m) => [m.externalId, m.id]));
-        for (const key of ["group", "flushing"] as const) {
-          const group = await storage.get<DebounceGroup>(key);
-          if (!group) continue;
-          const ids = pending.filter((p) => p.groupId === group.id).map((p) => byExternal.get(p.message.externalId)).filter((id): id is string => !!id);
-          if (ids.length === 0) continue;
-          group.messageIds.push(...ids);
-          group.conversationId ??= result.conversationId;
-          group.contactId ??= result.contactId;
-          await storage.put(key, group);
-        }
-      }
-      await storage.delete(keys);
-      if (result) for (const m of result.inserted) this.broadcast({ type: "message.created", conversation_id: result.conversationId, message: toMessage(m) });
-      if (result) await publishEvents(db, this.env, meta.tenantId, result.events).catch(() => {}); // the cron sweep catches what this misses
-    } finally {
-      await db.close();
+      await this.env.OUTBOX_QUEUE.sendBatch([...held.values()].map((body) => ({ body, contentType: "json" as const })));
+      await storage.delete([...held.keys()]);
+    } catch (err) {
+      this.log(meta).warn("thread: queue send failed; events kept for the next alarm", { error: describeFailure(err) });
+      const next = await storage.getAlarm();
+      if (next === null || next > Date.now() + 5000) await storage.setAlarm(Date.now() + 5000);
     }
   }
 
-  private async flushGroup(meta: ThreadMeta, group: DebounceGroup) {
+  /** Closes a group: one statement, exactly one `message_group.ready`. False when it must be retried. */
+  private async flushGroup(meta: ThreadMeta, group: DebounceGroup): Promise<boolean> {
+    const storage = this.ctx.storage;
     if (group.messageIds.length === 0) {
-      // Every message was already in Postgres (provider retries across objects): nothing to answer.
-      await this.ctx.storage.delete("flushing");
-      return;
+      // Every message was already in Postgres (provider retries across objects) or set aside: nothing to answer.
+      await storage.delete("flushing");
+      return true;
     }
-    const db = new Database(loadConfig(this.env));
     try {
-      await db.scoped({ tenantId: meta.tenantId }, async (tx) => {
-        const inserted = await tx
-          .insert(messageGroups)
-          .values({
-            id: group.id,
-            tenantId: meta.tenantId,
-            conversationId: group.conversationId!,
-            channelId: meta.channelId,
-            contactId: group.contactId!,
-            messageIds: group.messageIds,
-            startedAt: new Date(group.startedAt),
-            completedAt: new Date(),
-            expiresAt: new Date(group.hardDeadline),
-          })
-          .onConflictDoNothing()
-          .returning({ id: messageGroups.id });
-        if (inserted.length === 0) return; // an earlier attempt already committed this group
-        await emitEvents(tx, [
-          {
-            tenantId: meta.tenantId,
-            type: "message_group.ready",
-            aggregateType: "message_group",
-            aggregateId: group.id,
-            payload: { group_id: group.id, conversation_id: group.conversationId, contact_id: group.contactId, channel_id: meta.channelId, message_ids: group.messageIds },
-          },
-        ]);
-      });
+      const events = await closeGroup(this.database(), meta, group);
       await this.fault("afterGroupCommit");
-      await this.ctx.storage.delete("flushing");
-      await publishOutbox(db, this.env, meta.tenantId).catch(() => {});
-    } finally {
-      await db.close();
+      const writes: Record<string, unknown> = {};
+      for (const e of events) writes[`e:${e.id}`] = e;
+      void storage.put(writes);
+      await storage.delete("flushing");
+    } catch (err) {
+      const attempts = ((await storage.get<number>("retry")) ?? 0) + 1;
+      await storage.put("retry", attempts);
+      await storage.setAlarm(Date.now() + Math.min(MAX_RETRY_MS, 250 * 2 ** attempts));
+      this.log(meta).warn("thread: closing the group failed; will retry", { attempts, error: describeFailure(err) });
+      return false;
     }
+    await this.sendHeldEvents(meta);
+    return true;
+  }
+
+  private database(): Database {
+    this.db ??= new Database(loadConfig(this.env), "parley-thread");
+    return this.db;
+  }
+
+  /**
+   * The connection stays open while the next alarm is near (a burst, a retry, a short debounce) and is
+   * closed when the thread goes quiet, so thousands of idle threads hold no connections.
+   */
+  private async idle() {
+    if (!this.db) return;
+    const next = await this.ctx.storage.getAlarm();
+    if (next !== null && next - Date.now() <= KEEP_CONNECTION_MS) return;
+    const db = this.db;
+    this.db = undefined;
+    await db.close();
   }
 
   private async scheduleNext() {
@@ -204,20 +299,11 @@ export class ConversationThread extends DurableObject<Env> {
   // ---- live updates (WebSocket hibernation API) ----
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
-    const audience = request.headers.get("x-parley-audience") === "visitor" ? "visitor" : "agent";
-    const conversationId = request.headers.get("x-parley-conversation");
-    if (audience === "agent" && !conversationId) return new Response("missing conversation", { status: 400 });
-    const pair = new WebSocketPair();
-    // Agents' sockets are tagged by conversation, so they hear only the one they opened. The thread is
-    // one customer, so the customer's own (web chat visitor) sockets hear every message of the thread.
-    // Hibernation keeps idle sockets open without keeping the object in memory.
-    this.ctx.acceptWebSocket(pair[1], audience === "visitor" ? ["visitor"] : [conversationId!, "agent"]);
-    return new Response(null, { status: 101, webSocket: pair[0] });
+    return acceptLiveSocket(this.ctx, request);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
-    if (message === "ping") ws.send("pong");
+    onLiveMessage(ws, message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number) {
@@ -228,32 +314,60 @@ export class ConversationThread extends DurableObject<Env> {
     }
   }
 
+  /** Ends the agent sockets of a session or a user here (logout, removal, role change); returns how many are left open. */
+  async closeAgentSockets(match: { sessionId?: string; userId?: string }, reason: string): Promise<number> {
+    closeWhere(this.ctx, match, reason);
+    return openAgentSockets(this.ctx);
+  }
+
   /** Pushes an event to every live client of its conversation (agents' inbox, the web chat widget). */
   async notify(event: LiveEvent): Promise<void> {
     this.broadcast(event);
   }
 
   private broadcast(event: LiveEvent) {
-    send(this.ctx.getWebSockets(event.conversation_id), JSON.stringify(event));
+    // Only to sockets whose access is still current (see live-sockets.ts).
+    sendToTag(this.ctx, event.conversation_id, JSON.stringify(event));
     // Customers see messages only, without internal fields (who on the team sent it, provider ids).
     if (event.type !== "conversation.updated") {
       const m = event.message as { id: string; direction: string; content: unknown; status: string; created_at: string };
-      send(this.ctx.getWebSockets("visitor"), JSON.stringify({ type: event.type, message: { id: m.id, direction: m.direction, content: m.content, status: m.status, created_at: m.created_at } }));
+      sendToTag(this.ctx, "visitor", JSON.stringify({ type: event.type, message: { id: m.id, direction: m.direction, content: m.content, status: m.status, created_at: m.created_at } }));
     }
   }
 
   // ---- tests only ----
 
   /** Makes the next pass of a step fail (test environment only): proves retries change nothing. */
-  async injectFault(step: "persist" | "afterGroupCommit", times = 1): Promise<void> {
+  async injectFault(step: "persist" | "afterPersistCommit" | "afterGroupCommit", times = 1): Promise<void> {
     if (loadConfig(this.env).ENVIRONMENT !== "test") throw new Error("fault injection is for tests only");
     await this.ctx.storage.put(`fault:${step}`, times);
   }
 
-  private async fault(step: string) {
-    const left = await this.ctx.storage.get<number>(`fault:${step}`);
+  /**
+   * Makes Postgres "refuse" every batch holding this message (test environment only), as it would a
+   * value it cannot store, so the set-aside path can be shown without weakening the edge's validation.
+   */
+  async injectRefusal(externalId: string): Promise<void> {
+    if (loadConfig(this.env).ENVIRONMENT !== "test") throw new Error("fault injection is for tests only");
+    await this.ctx.storage.put(`fault:refuse:${externalId}`, true);
+  }
+
+  /** How often each injected fault fired: a fault test that never fired proves nothing. */
+  async faultsFired(): Promise<Record<string, number>> {
+    return Object.fromEntries([...(await this.ctx.storage.list<number>({ prefix: "fired:" }))].map(([k, v]) => [k.slice(6), v]));
+  }
+
+  private async fault(step: string, externalIds: string[] = []) {
+    const storage = this.ctx.storage;
+    for (const id of externalIds) {
+      if (await storage.get(`fault:refuse:${id}`)) {
+        await storage.put("fired:refuse", ((await storage.get<number>("fired:refuse")) ?? 0) + 1);
+        throw Object.assign(new Error(`injected refusal of ${id}`), { code: "22P05" });
+      }
+    }
+    const left = await storage.get<number>(`fault:${step}`);
     if (!left) return;
-    await this.ctx.storage.put(`fault:${step}`, left - 1);
+    await storage.put({ [`fault:${step}`]: left - 1, [`fired:${step}`]: ((await storage.get<number>(`fired:${step}`)) ?? 0) + 1 });
     throw new Error(`injected fault at ${step}`);
   }
 

@@ -1,5 +1,6 @@
 import type { ChannelType } from "../../src/db/schema";
 import type { InboundMessage } from "../../src/channels/inbound";
+import type { InboundRaw } from "../../src/services/conversations/inbound";
 
 /** Who the thread is: fixed when the object first accepts a message. */
 export interface ThreadMeta {
@@ -13,20 +14,17 @@ export interface ThreadMeta {
   maxWaitMs: number;
 }
 
-/** A delivery's raw bytes and headers, logged to channel_events with the messages it carried. */
-export interface RawDelivery {
-  body: string;
-  truncated: boolean;
-  headers: Record<string, string>;
-  eventType: string;
-  receivedAt: number;
-  externalIds: string[];
-  /** Why it was accepted without effect, e.g. a provider retry of messages already held. */
-  note?: string;
-}
+/** A delivery's raw bytes (made storable) and headers, logged to channel_events with the messages it carried. */
+export type RawDelivery = InboundRaw;
 
 export interface PendingMessage {
   seq: number;
+  /**
+   * The message's id in Postgres, fixed at accept: a batch retried after its commit (the object stopped
+   * before recording it) finds its rows by id, so the messages still join their group. Absent on
+   * messages accepted before ids were assigned here; persist assigns one then.
+   */
+  id?: string;
   message: InboundMessage;
   acceptedAt: number;
   /** The debounce group it was accepted into; that group is not flushed while this is pending. */

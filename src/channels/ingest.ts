@@ -1,54 +1,54 @@
-import { threadKeyOf, threadStub } from "../../durable-objects/conversation-thread/client";
-import type { RawDelivery, ThreadMeta } from "../../durable-objects/conversation-thread/types";
 import type { ChannelType } from "../db/schema";
-import type { Env } from "../env";
-import type { InboundMessage, NormalizedInbound } from "./inbound";
+import { InboundParseError, type NormalizedInbound } from "./inbound";
 import { parseApiChannel, parseTelegram, parseTwilio, parseWhatsApp } from "./normalize";
+import { parseWidgetMessage, WIDGET_VISITOR_HEADER } from "./widget-delivery";
 
-export interface IngestChannel {
-  id: string;
-  tenantId: string;
+export interface ParsableChannel {
   type: ChannelType;
-  debounceMs: number;
-  maxWaitMs: number;
-}
-
-/** Parses a verified delivery into the normalized model (throws InboundParseError when unusable). */
-export function parseDelivery(type: ChannelType, raw: Uint8Array, form?: URLSearchParams): NormalizedInbound[] {
-  if (type === "twilio_sms") return parseTwilio(form ?? new URLSearchParams());
-  const json = JSON.parse(new TextDecoder().decode(raw)) as unknown;
-  if (type === "whatsapp") return parseWhatsApp(json);
-  if (type === "telegram") return parseTelegram(json);
-  return parseApiChannel(json);
+  credentials: Record<string, string> | null;
 }
 
 /**
- * Hands each customer's messages to that customer's thread object and waits until every one of them
- * holds them durably. Only then may the webhook answer 2xx. The raw delivery is logged by the first
- * thread (in the same Postgres transaction as its messages).
+ * WhatsApp Business accounts deliver every number's webhooks to one app: only the changes addressed to
+ * this channel's own `phone_number_id` belong to it (another number's messages must not land here).
  */
-export async function dispatchToThreads(env: Env, channel: IngestChannel, messages: InboundMessage[], raw: RawDelivery, opts: { replay?: boolean } = {}) {
-  const byCustomer = new Map<string, InboundMessage[]>();
-  for (const m of messages) byCustomer.set(m.from.id, [...(byCustomer.get(m.from.id) ?? []), m]);
-  let first = true;
-  const results = await Promise.all(
-    [...byCustomer].map(([customerId, msgs]) => {
-      const meta: ThreadMeta = {
-        tenantId: channel.tenantId,
-        channelId: channel.id,
-        channelType: channel.type,
-        customerId,
-        threadKey: threadKeyOf(channel.id, customerId),
-        debounceMs: channel.debounceMs,
-        maxWaitMs: channel.maxWaitMs,
-      };
-      const withRaw = first;
-      first = false;
-      return threadStub(env, channel.tenantId, meta.threadKey).accept({ meta, messages: msgs, raw: withRaw ? raw : undefined, replay: opts.replay });
-    }),
-  );
-  return {
-    accepted: results.flatMap((r) => r.accepted),
-    duplicates: results.flatMap((r) => r.duplicates),
-  };
+function forThisNumber(json: unknown, phoneNumberId: string | undefined): unknown {
+  if (!phoneNumberId || typeof json !== "object" || json === null || !Array.isArray((json as { entry?: unknown }).entry)) return json;
+  const entry = (json as { entry: Array<{ changes?: unknown }> }).entry.map((e) => {
+    if (typeof e !== "object" || e === null || !Array.isArray(e.changes)) return e;
+    const changes = e.changes.filter((c: { value?: { metadata?: { phone_number_id?: unknown } } }) => {
+      const id = c?.value?.metadata?.phone_number_id;
+      return id === undefined || String(id) === phoneNumberId;
+    });
+    return { ...e, changes };
+  });
+  return { ...json, entry };
+}
+
+/**
+ * Parses a verified delivery into the normalized model (throws InboundParseError when unusable).
+ * `headers` are the delivery's logged headers: a web chat delivery's sender is the visitor the server
+ * authenticated (recorded there by the widget route), never anything in the body.
+ */
+export function parseDelivery(channel: ParsableChannel, raw: Uint8Array, opts: { form?: URLSearchParams; headers?: Record<string, string> } = {}): NormalizedInbound[] {
+  if (channel.type === "twilio_sms") return parseTwilio(opts.form ?? new URLSearchParams(new TextDecoder().decode(raw)));
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(raw)) as unknown;
+  } catch {
+    throw new InboundParseError(channel.type === "telegram" ? "telegram" : channel.type === "whatsapp" ? "whatsapp" : "api", "", "body is not valid JSON");
+  }
+  switch (channel.type) {
+    case "whatsapp":
+      return parseWhatsApp(forThisNumber(json, channel.credentials?.phone_number_id));
+    case "telegram":
+      return parseTelegram(json);
+    case "webchat": {
+      const visitor = opts.headers?.[WIDGET_VISITOR_HEADER];
+      if (!visitor) throw new InboundParseError("api", "headers", "the delivery has no authenticated visitor");
+      return [parseWidgetMessage(json, visitor)];
+    }
+    default:
+      return parseApiChannel(json);
+  }
 }

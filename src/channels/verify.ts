@@ -28,6 +28,7 @@ export async function whyNotAuthentic(d: DeliveryToVerify): Promise<string | und
       if (!d.header("x-twilio-signature")) return "missing X-Twilio-Signature";
       return (await verifyTwilioSignature(d.url, d.form ?? new URLSearchParams(), d.header("x-twilio-signature"), c.auth_token)) ? undefined : "bad X-Twilio-Signature";
     case "api":
+    case "email": // raw mail posted by a relay, signed like the API channel
       if (!c.signing_secret) return "channel has no signing secret";
       if (!d.header("x-parley-signature")) return "missing X-Parley-Signature";
       return (await verifyParleySignature(d.raw, d.header("x-parley-signature"), c.signing_secret)) ? undefined : "bad X-Parley-Signature";

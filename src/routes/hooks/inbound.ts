@@ -1,23 +1,28 @@
 import { Hono, type Context } from "hono";
-import { threadStub } from "../../../durable-objects/conversation-thread/client";
-import type { RawDelivery } from "../../../durable-objects/conversation-thread/types";
-import { InboundParseError, type InboundMessage } from "../../channels/inbound";
+import { consumeRateLimit } from "../../../durable-objects/rate-limiter/client";
+import { InboundParseError } from "../../channels/inbound";
 import { cachedChannel } from "../../channels/channel-cache";
-import { dispatchToThreads, parseDelivery } from "../../channels/ingest";
+import { parseDelivery } from "../../channels/ingest";
+import { constantTimeEqual } from "../../channels/signatures";
 import { whyNotAuthentic } from "../../channels/verify";
-import { channelEvents, CHANNEL_TYPES, type ChannelType } from "../../db/schema";
+import { CHANNEL_TYPES, type ChannelType } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { loadChannelForWebhook } from "../../services/channels/lookup";
-import { applyStatuses } from "../../services/conversations/statuses";
-import { toMessage } from "../../services/conversations/model";
+import { ingest, logDelivery } from "../../services/ingest/ingest";
 import type { AppEnv } from "../hono-env";
 
 const MAX_BODY = 1024 * 1024;
-const MAX_LOGGED_BODY = 64 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Channel types whose provider posts webhooks here. Web chat arrives through /widget; nothing else takes a body. */
+const WEBHOOK_TYPES = new Set<ChannelType>(["whatsapp", "telegram", "twilio_sms", "api", "email"]);
 /** Headers worth keeping for replay and debugging. Signature headers are recorded as present, never their values. */
 const KEPT_HEADERS = ["content-type", "user-agent", "cf-connecting-ip"];
 const SIGNATURE_HEADERS = ["x-hub-signature-256", "x-telegram-bot-api-secret-token", "x-twilio-signature", "x-parley-signature"];
+/**
+ * Rejected deliveries are logged at most this often per channel (per minute): they are unauthenticated,
+ * so the log must not become free storage. Past it they are still refused, just not written down.
+ */
+const REJECTED_LOG_PER_MINUTE = 30;
 
 type C = Context<AppEnv>;
 
@@ -39,23 +44,48 @@ function keptHeaders(c: C): Record<string, string> {
   const out: Record<string, string> = {};
   for (const h of KEPT_HEADERS) {
     const v = c.req.header(h);
-    if (v) out[h] = v.slice(0, 300);
+    if (v) out[h] = v.slice(0, 300).toWellFormed().replace(/\u0000/g, "");
   }
   for (const h of SIGNATURE_HEADERS) if (c.req.header(h)) out[h] = "[present]";
   return out;
 }
 
-function rawDelivery(c: C, raw: Uint8Array, eventType: string, externalIds: string[]): RawDelivery {
-  const text = new TextDecoder().decode(raw.subarray(0, MAX_LOGGED_BODY));
-  return { body: text, truncated: raw.byteLength > MAX_LOGGED_BODY, headers: keptHeaders(c), eventType, receivedAt: Date.now(), externalIds };
+/** Reads the body, refusing it as soon as it passes `max` bytes (a declared length is checked first). */
+async function readCapped(c: C, max: number): Promise<Uint8Array> {
+  const declared = Number(c.req.header("content-length"));
+  if (Number.isFinite(declared) && declared > max) throw new AppError("PAYLOAD_TOO_LARGE", "Webhook body too large");
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("PAYLOAD_TOO_LARGE", "Webhook body too large");
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
-/** Rejected and ignored deliveries are logged directly; accepted ones travel with their messages. */
-async function logDelivery(c: C, channel: { id: string; tenantId: string }, verdict: "rejected" | "ignored", reason: string, raw: Uint8Array) {
-  const r = rawDelivery(c, raw, verdict, []);
-  await c.get("ctx").db.scoped({ tenantId: channel.tenantId }, (tx) =>
-    tx.insert(channelEvents).values({ tenantId: channel.tenantId, channelId: channel.id, verdict, reason, eventType: null, headers: r.headers, body: r.body, bodyTruncated: r.truncated }),
-  );
+/** Logs a rejection, within the channel's per-minute allowance (see REJECTED_LOG_PER_MINUTE). */
+async function logRejected(c: C, channel: { id: string; tenantId: string }, reason: string, raw: Uint8Array, verified = false) {
+  try {
+    await consumeRateLimit(c.env, `hooks:rejected:${channel.id}`, REJECTED_LOG_PER_MINUTE, 60);
+  } catch {
+    return; // over the allowance: refused all the same, not written down
+  }
+  await logDelivery(c.get("ctx"), channel, "rejected", reason, raw, keptHeaders(c), verified);
 }
 
 // WhatsApp's subscription handshake: echo hub.challenge when hub.verify_token matches the channel's.
@@ -65,58 +95,39 @@ inboundHooks.get("/hooks/:type/:tenantId/:channelId", async (c) => {
   const token = c.req.query("hub.verify_token");
   const challenge = c.req.query("hub.challenge");
   if (channel.type !== "whatsapp" || mode !== "subscribe" || !challenge) throw new AppError("NOT_FOUND", "No such endpoint");
-  if (!token || token !== channel.credentials?.verify_token) throw new AppError("FORBIDDEN", "verify_token does not match");
+  const expected = channel.credentials?.verify_token;
+  const enc = new TextEncoder();
+  if (!token || !expected || !constantTimeEqual(enc.encode(token), enc.encode(expected))) throw new AppError("FORBIDDEN", "verify_token does not match");
   return c.text(challenge, 200);
 });
 
 inboundHooks.post("/hooks/:type/:tenantId/:channelId", async (c) => {
   const channel = await channelFor(c);
-  const raw = new Uint8Array(await c.req.arrayBuffer());
-  if (raw.byteLength > MAX_BODY) throw new AppError("PAYLOAD_TOO_LARGE", "Webhook body too large");
+  // Decided before a byte of the body is read: nothing posts webhooks for these types.
+  if (!WEBHOOK_TYPES.has(channel.type)) throw new AppError("NOT_FOUND", "No such endpoint");
+  const raw = await readCapped(c, MAX_BODY);
   if (channel.status !== "active") {
-    await logDelivery(c, channel, "rejected", "channel disabled", raw);
+    await logRejected(c, channel, "channel disabled", raw);
     throw new AppError("NOT_FOUND", "No such channel");
   }
   const form = channel.type === "twilio_sms" ? new URLSearchParams(new TextDecoder().decode(raw)) : undefined;
   const problem = await whyNotAuthentic({ type: channel.type, credentials: channel.credentials, raw, header: (n) => c.req.header(n), url: c.req.url, form });
   if (problem) {
-    await logDelivery(c, channel, "rejected", problem, raw);
+    await logRejected(c, channel, problem, raw);
     throw new AppError("UNAUTHORIZED", "Webhook signature verification failed");
   }
 
   let events;
   try {
-    events = parseDelivery(channel.type, raw, form);
+    events = parseDelivery(channel, raw, { form });
   } catch (err) {
-    // "invalid payload" marks a verified delivery we could not read: replayable once the parser is fixed.
+    // "invalid payload" marks a verified delivery we could not read: kept whole, replayable once the parser is fixed.
     const reason = `invalid payload: ${err instanceof InboundParseError ? err.message : "body is not valid JSON"}`;
-    await logDelivery(c, channel, "rejected", reason, raw);
+    await logRejected(c, channel, reason, raw, true);
     throw new AppError("VALIDATION_FAILED", reason);
   }
-  const messages = events.filter((e): e is InboundMessage => e.kind === "message");
-  const statuses = events.filter((e) => e.kind === "status");
-  const ctx = c.get("ctx");
-
-  if (statuses.length > 0) {
-    const changed = await ctx.db.scoped({ tenantId: channel.tenantId }, async (tx) => {
-      const result = await applyStatuses(tx, channel.id, statuses);
-      if (messages.length === 0) {
-        const r = rawDelivery(c, raw, "status", statuses.map((s) => s.externalId));
-        await tx.insert(channelEvents).values({ tenantId: channel.tenantId, channelId: channel.id, verdict: "accepted", eventType: "status", externalIds: r.externalIds, headers: r.headers, body: r.body, bodyTruncated: r.truncated });
-      }
-      return result;
-    });
-    for (const { message, threadKey } of changed) {
-      c.executionCtx.waitUntil(threadStub(c.env, channel.tenantId, threadKey).notify({ type: "message.updated", conversation_id: message.conversationId, message: toMessage(message) }));
-    }
-  }
-  let result = { accepted: [] as string[], duplicates: [] as string[] };
-  if (messages.length > 0) {
-    result = await dispatchToThreads(c.env, channel, messages, rawDelivery(c, raw, "message", messages.map((m) => m.externalId)));
-  } else if (statuses.length === 0) {
-    await logDelivery(c, channel, "ignored", "no messages or statuses in this delivery", raw);
-  }
+  const result = await ingest({ ctx: c.get("ctx"), channel, delivery: { source: "webhook", events, body: raw, headers: keptHeaders(c) } });
   // Twilio reads the body as TwiML: an empty <Response/> means "no automatic reply".
   if (channel.type === "twilio_sms") return c.body('<?xml version="1.0" encoding="UTF-8"?><Response/>', 200, { "content-type": "text/xml" });
-  return c.json({ ok: true, accepted: result.accepted.length, duplicates: result.duplicates.length, statuses: statuses.length }, 200);
+  return c.json({ ok: true, accepted: result.accepted.length, duplicates: result.duplicates.length, statuses: result.statuses }, 200);
 });

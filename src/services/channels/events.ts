@@ -1,13 +1,13 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { z } from "@hono/zod-openapi";
-import { dispatchToThreads, parseDelivery } from "../../channels/ingest";
-import { InboundParseError, type InboundMessage } from "../../channels/inbound";
+import { parseDelivery } from "../../channels/ingest";
+import { InboundParseError } from "../../channels/inbound";
 import { channelEvents, channels } from "../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { actorRef, withTenant } from "../access";
 import { recordAudit } from "../audit";
 import type { ServiceContext } from "../context";
-import { applyStatuses } from "../conversations/statuses";
+import { ingest } from "../ingest/ingest";
 import { loadChannelForWebhook } from "./lookup";
 
 export const ChannelEventSchema = z
@@ -74,27 +74,14 @@ export async function replayChannelEvent({ ctx, input }: { ctx: ServiceContext; 
     return { event, channel };
   });
   const raw = new TextEncoder().encode(event.body);
-  const form = channel.type === "twilio_sms" ? new URLSearchParams(event.body) : undefined;
-  let parsed;
+  let events;
   try {
-    parsed = parseDelivery(channel.type, raw, form);
+    events = parseDelivery(channel, raw, { headers: event.headers });
   } catch (err) {
-    throw new AppError("VALIDATION_FAILED", err instanceof InboundParseError ? err.message : "logged body is not valid JSON", { field: "body" });
+    throw new AppError("VALIDATION_FAILED", err instanceof InboundParseError ? err.message : "the logged body cannot be read", { field: "body" });
   }
-  const messages = parsed.filter((e): e is InboundMessage => e.kind === "message");
-  const statuses = parsed.filter((e) => e.kind === "status");
-  if (statuses.length > 0) await ctx.db.scoped({ tenantId: channel.tenantId }, (tx) => applyStatuses(tx, channel.id, statuses));
-  // The thread objects accept the messages again; Postgres' unique key drops what is already stored.
-  const result = messages.length
-    ? await dispatchToThreads(ctx.env, channel, messages, {
-        body: event.body,
-        truncated: false,
-        headers: event.headers,
-        eventType: "replay",
-        receivedAt: Date.now(),
-        externalIds: messages.map((m) => m.externalId),
-        note: `replay of event ${event.id}`,
-      }, { replay: true })
-    : { accepted: [], duplicates: [] };
-  return { resubmitted: result.accepted.length, statuses: statuses.length };
+  // Through the one ingestion path again; the thread objects accept the messages anew and Postgres'
+  // unique key drops what is already stored.
+  const result = await ingest({ ctx, channel, delivery: { source: "replay", events, body: event.body, headers: event.headers, note: `replay of event ${event.id}` } });
+  return { resubmitted: result.accepted.length, statuses: result.statuses };
 }
