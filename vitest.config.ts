@@ -74,6 +74,7 @@ export default defineConfig(async () => {
                   WHATSAPP_API_BASE: `${providersUrl}/whatsapp/v21.0`,
                   TELEGRAM_API_BASE: `${providersUrl}/telegram`,
                   TWILIO_API_BASE: `${providersUrl}/twilio`,
+                  MAILGUN_API_BASE: `${providersUrl}/mailgun`,
                 },
               },
             }),

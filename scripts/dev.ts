@@ -41,6 +41,7 @@ const stack = await startStack({
       WHATSAPP_API_BASE: `${providers.url}/whatsapp/v21.0`,
       TELEGRAM_API_BASE: `${providers.url}/telegram`,
       TWILIO_API_BASE: `${providers.url}/twilio`,
+      MAILGUN_API_BASE: `${providers.url}/mailgun`,
     }),
   },
   persistTo: path.join(stateDir, "wrangler"),

@@ -31,6 +31,8 @@ export const envSchema = z.object({
   WHATSAPP_API_BASE: z.string().url().default("https://graph.facebook.com/v21.0"),
   TELEGRAM_API_BASE: z.string().url().default("https://api.telegram.org"),
   TWILIO_API_BASE: z.string().url().default("https://api.twilio.com"),
+  /** Mailgun's API for email replies (EU accounts: https://api.eu.mailgun.net). */
+  MAILGUN_API_BASE: z.string().url().default("https://api.mailgun.net"),
   /** Stripe: secret key, webhook signing secret, and (tests, local) where the API is. */
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),

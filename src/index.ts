@@ -5,6 +5,7 @@ import { consumeDeadLetters, consumeOutbox } from "./queues/outbox-consumer";
 import { sweepOutbox, type OutboxMessage } from "./queues/outbox-relay";
 import type { UsageReport } from "./services/billing/usage";
 import { consumeUsageReports } from "./services/billing/usage-report";
+import { receiveRoutedEmail } from "./services/ingest/email-routing";
 
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
 export { ConversationThread } from "../durable-objects/conversation-thread/conversation-thread";
@@ -18,6 +19,10 @@ export default {
     if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
     else if (batch.queue === "parley-usage") await consumeUsageReports(batch as MessageBatch<UsageReport>, env);
     else await consumeOutbox(batch, env);
+  },
+  /** Cloudflare Email Routing: mail to a connected support address becomes a message (see email-routing.ts). */
+  async email(message: ForwardableEmailMessage, env: Env) {
+    await receiveRoutedEmail(message, env);
   },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = new Database(loadConfig(env));

@@ -26,7 +26,8 @@ export function channelBody(type: ChannelKind): { type: ChannelKind; name: strin
     case "webchat":
       return { type, name: "Site chat", config: { allowed_origins: ["https://shop.example.com"] } };
     case "email":
-      return { type, name: "Support inbox", config: { address: "help@example.com" } };
+      // Addresses are unique across workspaces (mail is routed by address alone).
+      return { type, name: "Support inbox", config: { address: `help-${hex(6)}@example.com` } };
   }
 }
 
@@ -39,7 +40,7 @@ export async function createChannel(t: TenantHandle, type: ChannelKind, override
 
 // ---- The provider double (test/doubles/providers-double.ts), driven over HTTP from inside workerd.
 
-export type Provider = "whatsapp" | "telegram" | "twilio";
+export type Provider = "whatsapp" | "telegram" | "twilio" | "mailgun";
 
 async function control(method: string, path: string, body?: unknown) {
   const res = await fetch(`${env.PROVIDER_DOUBLE_URL}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });

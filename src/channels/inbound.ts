@@ -3,6 +3,7 @@
  * parsers share. Parsers live in parse-*.ts and are re-exported from normalize.ts.
  */
 import type { z } from "zod";
+import type { EmailContent } from "./email/parse";
 
 export type MediaType = "image" | "audio" | "video" | "document" | "sticker";
 
@@ -13,7 +14,9 @@ export type MessageContent =
   | { type: "contacts"; contacts: Array<{ name?: string; phones?: string[]; emails?: string[] }> }
   /** An empty `emoji` means the sender removed their reaction (WhatsApp sends no emoji then). */
   | { type: "reaction"; emoji: string; targetExternalId: string }
-  | { type: "unsupported"; providerType: string };
+  | { type: "unsupported"; providerType: string }
+  /** A mail: subject, readable text, threading ids and attachment metadata (see email/parse.ts). */
+  | EmailContent;
 
 export interface InboundSender {
   /** The id to reply to on that channel (WhatsApp wa_id or BSUID, Telegram chat id, Twilio From). */

@@ -1,16 +1,20 @@
-// A local stand-in for the three provider send APIs Parley calls, at the network boundary, answering as
-// their documentation describes: WhatsApp Cloud API (Graph), Telegram Bot API, Twilio Messages.
+// A local stand-in for the provider send APIs Parley calls, at the network boundary, answering as
+// their documentation describes: WhatsApp Cloud API (Graph), Telegram Bot API, Twilio Messages, Mailgun.
 //   POST /whatsapp/<version>/<phone_number_id>/messages      Bearer <access_token>
 //   POST /telegram/bot<token>/sendMessage                    token in the path
 //   POST /twilio/2010-04-01/Accounts/<sid>/Messages.json     Basic <sid>:<auth_token>, form-encoded
+//   POST /mailgun/v3/<domain>/messages.mime                  Basic api:<api_key>, multipart `to` + `message` file
 // Control (for tests, JSON): PUT /_control/accounts {provider, key, secret?} registers credentials
-// (key: phone_number_id | bot token | account sid; secret: access token | – | auth token);
-// POST /_control/fail {provider, key, status, count} fails the next calls; GET /_control/requests?provider=&key=.
+// (key: phone_number_id | bot token | account sid | sending domain; secret: access token | – | auth token | api key);
+// POST /_control/fail {provider, key, status, count} fails the next calls; GET /_control/requests?provider=&key=
+// (a Mailgun request also carries `mail: {to, message}`, the envelope recipient and the raw MIME it sent).
 // State is keyed per credential, so tests running in parallel never see each other's traffic.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { failureBody, type Provider } from "./provider-errors.ts";
+import { failureBody, type Provider as ChatProvider } from "./provider-errors.ts";
+
+type Provider = ChatProvider | "mailgun";
 
 export interface RecordedRequest {
   provider: Provider;
@@ -21,6 +25,8 @@ export interface RecordedRequest {
   body: string;
   status: number;
   at: string;
+  /** Mailgun only: what the form carried, decoded. */
+  mail?: { to: string; message: string };
 }
 
 export interface ProvidersDouble {
@@ -31,7 +37,9 @@ export interface ProvidersDouble {
 
 interface Reply {
   status: number;
+  /** JSON, or a string sent as text/plain (Mailgun answers a wrong key with a bare "Forbidden"). */
   body: unknown;
+  record?: Pick<RecordedRequest, "mail">;
 }
 
 const MAX_RECORDED = 20_000;
@@ -43,13 +51,15 @@ export async function startProvidersDouble(opts: { port?: number; acceptAnyCrede
   const id = (p: Provider, key: string) => `${p}:${key}`;
   const known = (p: Provider, key: string, secret: string) => opts.acceptAnyCredentials || accounts.get(id(p, key)) === secret;
 
-  function provider(req: IncomingMessage, path: string, body: string): { provider: Provider; key: string; reply: () => Reply } | undefined {
+  function provider(req: IncomingMessage, path: string, body: string, bytes: Buffer): { provider: Provider; key: string; reply: () => Reply | Promise<Reply> } | undefined {
     let m = /^\/whatsapp\/v[0-9.]+\/([^/]+)\/messages$/.exec(path);
     if (m) return { provider: "whatsapp", key: decodeURIComponent(m[1]!), reply: () => whatsapp(req, decodeURIComponent(m![1]!), body) };
     m = /^\/telegram\/bot([^/]+)\/sendMessage$/i.exec(path);
     if (m) return { provider: "telegram", key: decodeURIComponent(m[1]!), reply: () => telegram(req, decodeURIComponent(m![1]!), body) };
     m = /^\/twilio\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
     if (m) return { provider: "twilio", key: decodeURIComponent(m[1]!), reply: () => twilio(req, decodeURIComponent(m![1]!), body) };
+    m = /^\/mailgun\/v3\/([^/]+)\/messages\.mime$/.exec(path);
+    if (m) return { provider: "mailgun", key: decodeURIComponent(m[1]!), reply: () => mailgun(req, decodeURIComponent(m![1]!), bytes) };
     return undefined;
   }
 
@@ -117,6 +127,37 @@ export async function startProvidersDouble(opts: { port?: number; acceptAnyCrede
     };
   }
 
+  async function mailgun(req: IncomingMessage, domain: string, bytes: Buffer): Promise<Reply> {
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const [user, key] = basic ? Buffer.from(basic, "base64").toString("utf8").split(/:(.*)/s) : [];
+    // Mailgun keys are per account, and an account only sends for its own domains: both answer 401.
+    if (user !== "api" || key === undefined || !known("mailgun", domain, key)) return { status: 401, body: "Forbidden" };
+    const contentType = req.headers["content-type"] ?? "";
+    if (!contentType.startsWith("multipart/form-data")) return { status: 400, body: { message: "message parameter is missing" } };
+    let form: FormData;
+    try {
+      // The same multipart parser fetch uses, so the double reads the form exactly as sent.
+      form = await new Request("http://double.local/", { method: "POST", headers: { "content-type": contentType }, body: bytes }).formData();
+    } catch {
+      return { status: 400, body: { message: "Invalid multipart body" } };
+    }
+    const to = form.get("to");
+    const message = form.get("message");
+    if (typeof to !== "string" || !to.trim()) return { status: 400, body: { message: "to parameter is missing" } };
+    if (message === null) return { status: 400, body: { message: "message parameter is missing" } };
+    if (typeof message === "string") return { status: 400, body: { message: "'message' parameter is not a file" } };
+    if (!to.split(",").every((a) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(a.replace(/^.*<|>.*$/g, "").trim()))) {
+      return { status: 400, body: { message: "'to' parameter is not a valid address. please check documentation" } };
+    }
+    const mime = await message.text();
+    const headerBlock = mime.split(/\r?\n\r?\n/, 1)[0] ?? "";
+    // Mailgun keeps a Message-ID the MIME already has and answers with it; otherwise it makes one.
+    const own = /^Message-ID:[ \t]*(<[^>\r\n]+>)/im.exec(headerBlock)?.[1];
+    const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+    const id = own ?? `<${stamp}.${randomBytes(8).toString("hex")}@${domain}>`;
+    return { status: 200, body: { id, message: "Queued. Thank you." }, record: { mail: { to, message: mime } } };
+  }
+
   function control(req: IncomingMessage, url: URL, raw: string): Reply {
     const body = parseJson(raw) ?? {};
     if (req.method === "PUT" && url.pathname === "/_control/accounts") {
@@ -138,22 +179,23 @@ export async function startProvidersDouble(opts: { port?: number; acceptAnyCrede
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString("utf8");
     const url = new URL(req.url ?? "/", "http://double.local");
     if (url.pathname.startsWith("/_control/")) return send(res, control(req, url, raw));
-    const target = req.method === "POST" ? provider(req, url.pathname, raw) : undefined;
+    const target = req.method === "POST" ? provider(req, url.pathname, raw, bytes) : undefined;
     if (!target) return send(res, { status: 404, body: { error: "Not Found" } });
     // Injected failures stand for an outage or throttling: they come before any credential check.
     const failure = failures.get(id(target.provider, target.key));
     let reply: Reply;
     if (failure && failure.remaining > 0) {
       failure.remaining -= 1;
-      reply = { status: failure.status, body: failureBody(target.provider, failure.status) };
+      reply = { status: failure.status, body: target.provider === "mailgun" ? mailgunFailure(failure.status) : failureBody(target.provider, failure.status) };
     } else {
-      reply = target.reply();
+      reply = await target.reply();
     }
     if (requests.length >= MAX_RECORDED) requests.shift();
-    requests.push({ provider: target.provider, key: target.key, method: req.method!, path: url.pathname, headers: flatHeaders(req), body: raw, status: reply.status, at: new Date().toISOString() });
+    requests.push({ provider: target.provider, key: target.key, method: req.method!, path: url.pathname, headers: flatHeaders(req), body: raw, status: reply.status, at: new Date().toISOString(), ...reply.record });
     send(res, reply);
   });
 
@@ -167,6 +209,15 @@ export async function startProvidersDouble(opts: { port?: number; acceptAnyCrede
     port,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Mailgun's error answers: `{message}` JSON, except the bare text it gives a wrong key. */
+function mailgunFailure(status: number): unknown {
+  if (status === 401) return "Forbidden";
+  if (status === 429) return { message: "Too many requests" };
+  if (status >= 500) return { message: "Internal Server Error" };
+  if (status === 404) return { message: "Domain not found" };
+  return { message: "'to' parameter is not a valid address. please check documentation" };
 }
 
 function graphError(code: number, message: string, type: string, subcode?: number) {
@@ -191,6 +242,10 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
 function send(res: ServerResponse, reply: Reply) {
   if (reply.body === undefined) {
     res.writeHead(reply.status).end();
+    return;
+  }
+  if (typeof reply.body === "string") {
+    res.writeHead(reply.status, { "content-type": "text/plain; charset=utf-8" }).end(reply.body);
     return;
   }
   res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));

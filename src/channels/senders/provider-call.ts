@@ -3,7 +3,7 @@
  * retrying and failures that never will succeed. The queue retries what throws a transient
  * ProviderError (with backoff, then dead-letters it); a permanent one marks the message failed at once.
  */
-export type Provider = "whatsapp" | "telegram" | "twilio";
+export type Provider = "whatsapp" | "telegram" | "twilio" | "mailgun";
 
 export class ProviderError extends Error {
   constructor(
@@ -34,7 +34,7 @@ export interface ProviderResponse {
  * POSTs to a provider. Network failures and timeouts are transient. The URL is never put in an error:
  * Telegram carries the bot token in its path.
  */
-export async function postToProvider(provider: Provider, url: string, init: { headers: Record<string, string>; body: string }): Promise<ProviderResponse> {
+export async function postToProvider(provider: Provider, url: string, init: { headers: Record<string, string>; body: string | FormData }): Promise<ProviderResponse> {
   let res: Response;
   try {
     res = await fetch(url, { method: "POST", headers: init.headers, body: init.body, signal: AbortSignal.timeout(TIMEOUT_MS) });

@@ -106,6 +106,8 @@ export const messages = pgTable(
     sequence: bigserial("sequence", { mode: "number" }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** An outbound send in progress until then (see queues/senders/outbound.ts): no row lock is held over the provider call. */
+    sendClaimedUntil: timestamp("send_claimed_until", { withTimezone: true }),
   },
   (t) => [
     // Providers retry for days: the database, not memory, is the last word on duplicates.

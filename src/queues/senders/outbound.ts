@@ -1,7 +1,10 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { threadStub } from "../../../durable-objects/conversation-thread/client";
+import { EmailBuildError } from "../../channels/email/build";
+import type { EmailContent } from "../../channels/email/parse";
 import { SENDERS, ProviderError } from "../../channels/senders";
+import { sendEmailReply } from "../../channels/senders/email-reply";
 import type { Tx } from "../../db/client";
 import { channels, contactIdentities, conversations, messages } from "../../db/schema";
 import { withTenant } from "../../services/access";
@@ -18,14 +21,26 @@ const LIVE_ONLY = new Set(["api", "webchat"]);
 
 type Outcome = { status: "sent"; externalId: string | null } | { status: "failed"; error: string };
 
+/** How long a claimed send may take before another delivery of the event may try again. */
+const CLAIM_SECONDS = 60;
+
+/** A send someone else has claimed and not finished: the queue tries again after the claim lapses. */
+class SendInProgress extends Error {
+  constructor() {
+    super("another delivery of this message is in progress");
+  }
+}
+
 /**
- * Delivers one pending outbound message (`message.outbound`) to its channel's provider.
- *
- * The message row is locked (FOR UPDATE) for the whole attempt, provider call included, so a redelivered
- * or concurrently delivered event waits, then finds the message no longer "pending" and does nothing:
- * one provider request per message. Outcomes are committed with their `message.sent` / `message.failed`
- * event in the same transaction. Permanent provider errors fail the message; transient ones (429, 5xx,
- * network) throw, which rolls back and lets the queue retry with backoff, then dead-letter.
+ * Delivers one pending outbound message (`message.outbound`) to its channel's provider, in three steps
+ * so that no row lock is held while the provider answers (up to 15 s):
+ * 1. claim: one statement marks the pending message as being sent until now + CLAIM_SECONDS; a second
+ *    delivery of the event (redelivery, a concurrent consumer) finds the claim and retries later, or
+ *    finds the message no longer pending and does nothing — one provider request per message;
+ * 2. call the provider outside any transaction;
+ * 3. record the outcome with its `message.sent` / `message.failed` event in one transaction.
+ * Permanent provider errors fail the message; transient ones (429, 5xx, network) release the claim and
+ * throw, so the queue retries with backoff, then dead-letters.
  */
 export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
   const payload = Payload.safeParse(event.payload);
@@ -35,19 +50,35 @@ export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
     return;
   }
   const { message_id: messageId } = payload.data;
-  const updated = await withTenant(ctx, null, async (tx) => {
-    const [row] = await tx
-      .select({ message: messages, conversation: conversations, channel: channels })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .innerJoin(channels, eq(channels.id, messages.channelId))
-      .where(and(eq(messages.id, messageId), eq(messages.direction, "outbound")))
-      .limit(1)
-      .for("update", { of: messages });
-    if (!row || row.message.status !== "pending") return undefined; // already handled (redelivery) or gone
-    const outcome = await attempt(ctx, tx, row);
-    return record(tx, row, outcome);
+  const claimed = await withTenant(ctx, null, async (tx) => {
+    const [message] = await tx
+      .update(messages)
+      .set({ sendClaimedUntil: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
+      .where(and(eq(messages.id, messageId), eq(messages.direction, "outbound"), eq(messages.status, "pending"), or(isNull(messages.sendClaimedUntil), lt(messages.sendClaimedUntil, sql`now()`))))
+      .returning();
+    if (!message) {
+      const [current] = await tx.select({ status: messages.status }).from(messages).where(eq(messages.id, messageId));
+      if (current?.status === "pending") throw new SendInProgress();
+      return undefined; // already handled (redelivery) or gone
+    }
+    const [rest] = await tx
+      .select({ conversation: conversations, channel: channels })
+      .from(conversations)
+      .innerJoin(channels, eq(channels.id, conversations.channelId))
+      .where(eq(conversations.id, message.conversationId));
+    if (!rest) return undefined;
+    const row: Row = { message, ...rest };
+    return { row, prepared: await prepare(ctx, tx, row) };
   });
+  if (!claimed) return;
+  let outcome: Outcome;
+  try {
+    outcome = claimed.prepared.kind === "done" ? claimed.prepared.outcome : await call(ctx, claimed.row, claimed.prepared);
+  } catch (err) {
+    await withTenant(ctx, null, (tx) => tx.update(messages).set({ sendClaimedUntil: null }).where(eq(messages.id, messageId))).catch(() => {});
+    throw err;
+  }
+  const updated = await withTenant(ctx, null, (tx) => record(tx, claimed.row, outcome));
   if (updated) {
     await threadStub(ctx.env, updated.message.tenantId, updated.threadKey)
       .notify({ type: "message.updated", conversation_id: updated.message.conversationId, message: toMessage(updated.message) })
@@ -56,26 +87,50 @@ export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
 };
 
 type Row = { message: typeof messages.$inferSelect; conversation: typeof conversations.$inferSelect; channel: typeof channels.$inferSelect };
+type Prepared =
+  | { kind: "done"; outcome: Outcome }
+  | { kind: "send"; to: string; text: string; credentials: Record<string, string>; lastEmail?: EmailContent };
 
-async function attempt(ctx: ServiceContext, tx: Tx, { message, conversation, channel }: Row): Promise<Outcome> {
-  if (channel.deletedAt || channel.status !== "active") return { status: "failed", error: "The channel is disabled or deleted" };
+/** Everything the provider call needs, read inside the claim's transaction. */
+async function prepare(ctx: ServiceContext, tx: Tx, { message, conversation, channel }: Row): Promise<Prepared> {
+  const done = (outcome: Outcome): Prepared => ({ kind: "done", outcome });
+  if (channel.deletedAt || channel.status !== "active") return done({ status: "failed", error: "The channel is disabled or deleted" });
   const content = message.content;
-  if (content.type !== "text" || typeof content.text !== "string" || !content.text) return { status: "failed", error: "Only text replies can be sent on this channel" };
-  if (LIVE_ONLY.has(channel.type)) return { status: "sent", externalId: null };
-  const sender = SENDERS[channel.type];
-  if (!sender) return { status: "failed", error: `Replies cannot be sent on ${channel.type} channels yet` };
-  const to = await recipient(tx, conversation, sender.identityKind);
-  if (!to) return { status: "failed", error: `The contact has no ${sender.identityKind} identity to reply to` };
-  if (!channel.credentialsCiphertext || !channel.credentialsKeyId) return { status: "failed", error: "The channel has no credentials" };
+  if (content.type !== "text" || typeof content.text !== "string" || !content.text) return done({ status: "failed", error: "Only text replies can be sent on this channel" });
+  if (LIVE_ONLY.has(channel.type)) return done({ status: "sent", externalId: null });
+  const identityKind = channel.type === "email" ? "email" : SENDERS[channel.type]?.identityKind;
+  if (!identityKind) return done({ status: "failed", error: `Replies cannot be sent on ${channel.type} channels yet` });
+  const to = await recipient(tx, conversation, identityKind);
+  if (!to) return done({ status: "failed", error: `The contact has no ${identityKind} identity to reply to` });
+  if (!channel.credentialsCiphertext || !channel.credentialsKeyId) return done({ status: "failed", error: "The channel has no credentials" });
   // Decryption failures throw: a missing key is an operator fix, after which the retry succeeds.
   const credentials = await decryptCredentials(ctx.config, credentialsAad(channel.tenantId, channel.id), channel.credentialsCiphertext, channel.credentialsKeyId);
+  let lastEmail: EmailContent | undefined;
+  if (channel.type === "email") {
+    const [last] = await tx
+      .select({ content: messages.content })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, "inbound")))
+      .orderBy(desc(messages.sequence))
+      .limit(1);
+    if (last?.content.type === "email") lastEmail = last.content as unknown as EmailContent;
+  }
+  return { kind: "send", to, text: content.text, credentials, ...(lastEmail && { lastEmail }) };
+}
+
+async function call(ctx: ServiceContext, { message, channel }: Row, p: Extract<Prepared, { kind: "send" }>): Promise<Outcome> {
   try {
-    return { status: "sent", externalId: await sender.send(ctx.config, credentials, channel.config, { to, text: content.text }) };
+    const externalId =
+      channel.type === "email"
+        ? await sendEmailReply(ctx.config.MAILGUN_API_BASE, p.credentials, channel.config, { messageId: message.id, to: p.to, text: p.text, ...(p.lastEmail && { lastInbound: p.lastEmail }), bot: message.senderType === "bot" })
+        : await SENDERS[channel.type]!.send(ctx.config, p.credentials, channel.config, { to: p.to, text: p.text });
+    return { status: "sent", externalId };
   } catch (err) {
     if (err instanceof ProviderError && err.permanent) {
       ctx.log.warn("outbound message failed permanently", { message_id: message.id, provider: err.provider, status: err.status, error: err.message });
       return { status: "failed", error: err.message };
     }
+    if (err instanceof EmailBuildError) return { status: "failed", error: err.message };
     throw err;
   }
 }
@@ -97,9 +152,15 @@ async function recipient(tx: Tx, conversation: Row["conversation"], kind: string
 async function record(tx: Tx, { message, conversation }: Row, outcome: Outcome) {
   const [row] = await tx
     .update(messages)
-    .set(outcome.status === "sent" ? { status: "sent", externalId: outcome.externalId, error: null, updatedAt: sql`now()` } : { status: "failed", error: outcome.error, updatedAt: sql`now()` })
-    .where(eq(messages.id, message.id))
+    .set(
+      outcome.status === "sent"
+        ? { status: "sent", externalId: outcome.externalId, error: null, sendClaimedUntil: null, updatedAt: sql`now()` }
+        : { status: "failed", error: outcome.error, sendClaimedUntil: null, updatedAt: sql`now()` },
+    )
+    // Still pending: a status callback racing the send's own answer must not be overwritten backwards.
+    .where(and(eq(messages.id, message.id), eq(messages.status, "pending")))
     .returning();
+  if (!row) return undefined;
   const base = { message_id: message.id, conversation_id: message.conversationId, channel_id: message.channelId };
   await emitEvent(tx, {
     tenantId: message.tenantId,

@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import { consumeRateLimit } from "../../../durable-objects/rate-limiter/client";
+import { MAX_EMAIL_BYTES } from "../../channels/email/parse";
 import { InboundParseError } from "../../channels/inbound";
 import { cachedChannel } from "../../channels/channel-cache";
 import { parseDelivery } from "../../channels/ingest";
@@ -8,10 +9,13 @@ import { whyNotAuthentic } from "../../channels/verify";
 import { CHANNEL_TYPES, type ChannelType } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { loadChannelForWebhook } from "../../services/channels/lookup";
+import { ingestEmail } from "../../services/ingest/email";
 import { ingest, logDelivery } from "../../services/ingest/ingest";
 import type { AppEnv } from "../hono-env";
 
 const MAX_BODY = 1024 * 1024;
+/** Raw mail carries its attachments: it may be larger than any provider's JSON (see MAX_EMAIL_BYTES). */
+const MAX_EMAIL_BODY = MAX_EMAIL_BYTES;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Channel types whose provider posts webhooks here. Web chat arrives through /widget; nothing else takes a body. */
 const WEBHOOK_TYPES = new Set<ChannelType>(["whatsapp", "telegram", "twilio_sms", "api", "email"]);
@@ -105,7 +109,7 @@ inboundHooks.post("/hooks/:type/:tenantId/:channelId", async (c) => {
   const channel = await channelFor(c);
   // Decided before a byte of the body is read: nothing posts webhooks for these types.
   if (!WEBHOOK_TYPES.has(channel.type)) throw new AppError("NOT_FOUND", "No such endpoint");
-  const raw = await readCapped(c, MAX_BODY);
+  const raw = await readCapped(c, channel.type === "email" ? MAX_EMAIL_BODY : MAX_BODY);
   if (channel.status !== "active") {
     await logRejected(c, channel, "channel disabled", raw);
     throw new AppError("NOT_FOUND", "No such channel");
@@ -117,6 +121,10 @@ inboundHooks.post("/hooks/:type/:tenantId/:channelId", async (c) => {
     throw new AppError("UNAUTHORIZED", "Webhook signature verification failed");
   }
 
+  if (channel.type === "email") {
+    const result = await ingestEmail({ ctx: c.get("ctx"), channel, raw, headers: keptHeaders(c), source: "email" });
+    return c.json({ ok: true, accepted: result.accepted.length, duplicates: result.duplicates.length, ...(result.ignored && { ignored: result.ignored }) }, 200);
+  }
   let events;
   try {
     events = parseDelivery(channel, raw, { form });

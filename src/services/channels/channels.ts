@@ -34,13 +34,23 @@ async function track(tx: Tx, ctx: ServiceContext, p: Principal, action: "created
 async function sealCredentials(ctx: ServiceContext, tenantId: string, id: string, type: ChannelType, raw: unknown) {
   let credentials = parseCredentials(type, raw);
   let generated: string | undefined;
-  if (type === "api" && !credentials?.signing_secret) {
+  // Signed deliveries need a secret: API channels always, email channels for raw mail from a relay.
+  if ((type === "api" || type === "email") && !credentials?.signing_secret) {
     generated = randomToken(32);
-    credentials = { signing_secret: generated };
+    credentials = { ...credentials, signing_secret: generated };
   }
   if (!credentials) return { columns: { credentialsCiphertext: null, credentialsKeyId: null }, generated };
   const { ciphertext, keyId } = await encryptCredentials(ctx.config, credentialsAad(tenantId, id), credentials);
   return { columns: { credentialsCiphertext: ciphertext, credentialsKeyId: keyId }, generated };
+}
+
+/**
+ * A support address routes mail to one channel only, in any workspace. The lookup answers only "taken
+ * or not" (never by whom); the unique index settles two workspaces racing for one address.
+ */
+async function assertAddressFree(tx: Tx, address: string) {
+  const taken = await tx.execute(sql`select 1 from parley_email_channel_for(${address})`);
+  if (taken.rows.length > 0) throw new AppError("CONFLICT", "config.address: this address is already connected to a channel", { field: "config.address" });
 }
 
 const withSecret = (channel: Channel, secret?: string): ChannelWithSecret => (secret ? { ...channel, signing_secret: secret } : channel);
@@ -61,6 +71,7 @@ export async function createChannel({ ctx, input }: { ctx: ServiceContext; input
     const [live] = await tx.select({ n: sql<number>`count(*)::int` }).from(channels).where(isNull(channels.deletedAt));
     await assertPlanAllows(tx, p.tenant.id, "channels", live!.n);
     const id = crypto.randomUUID();
+    if (input.type === "email") await assertAddressFree(tx, String(config.address));
     const sealed = await sealCredentials(ctx, p.tenant.id, id, input.type, input.credentials);
     const [row] = await tx
       .insert(channels)
@@ -103,6 +114,7 @@ export async function updateChannel({ ctx, input }: { ctx: ServiceContext; input
     }
     const f = input.fields;
     const config = f.config !== undefined ? parseConfig(current.type, f.config) : undefined;
+    if (current.type === "email" && config && config.address !== current.config.address) await assertAddressFree(tx, String(config.address));
     const timing = resolveTiming(f, current);
     const sealed = f.credentials !== undefined ? await sealCredentials(ctx, p.tenant.id, current.id, current.type, f.credentials) : undefined;
     const [row] = await tx

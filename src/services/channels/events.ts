@@ -7,6 +7,7 @@ import { AppError, notFound } from "../../lib/errors";
 import { actorRef, withTenant } from "../access";
 import { recordAudit } from "../audit";
 import type { ServiceContext } from "../context";
+import { ingestEmail } from "../ingest/email";
 import { ingest } from "../ingest/ingest";
 import { loadChannelForWebhook } from "./lookup";
 
@@ -74,6 +75,10 @@ export async function replayChannelEvent({ ctx, input }: { ctx: ServiceContext; 
     return { event, channel };
   });
   const raw = new TextEncoder().encode(event.body);
+  if (channel.type === "email") {
+    const result = await ingestEmail({ ctx, channel, raw, headers: event.headers, source: "replay" });
+    return { resubmitted: result.accepted.length, statuses: 0 };
+  }
   let events;
   try {
     events = parseDelivery(channel, raw, { headers: event.headers });

@@ -6,6 +6,7 @@ import {
   ApiCredentials,
   DEBOUNCE_MS,
   EmailConfig,
+  EmailCredentials,
   MAX_WAIT_MS,
   TelegramConfig,
   TelegramCredentials,
@@ -37,8 +38,10 @@ export const ChannelCreate = z
     z.object({ type: z.literal("api"), ...timing, config: ApiConfig.optional(), credentials: ApiCredentials.optional() }).openapi("ApiChannelInput"),
     z.object({ type: z.literal("webchat"), ...timing, config: WebchatConfig, credentials: noCredentials("webchat") }).openapi("WebchatChannelInput"),
     z
-      .object({ type: z.literal("email"), ...timing, config: EmailConfig.optional(), credentials: noCredentials("email") })
-      .openapi("EmailChannelInput", { description: "Accepted with config only: inbound email is not built yet, so nothing arrives on it" }),
+      .object({ type: z.literal("email"), ...timing, config: EmailConfig, credentials: EmailCredentials.optional() })
+      .openapi("EmailChannelInput", {
+        description: "Mail to config.address arrives through Cloudflare Email Routing or as raw RFC 822 posted to the webhook URL (signed); replies go out through Mailgun",
+      }),
   ])
   .openapi("ChannelInput");
 export type ChannelCreateInput = {

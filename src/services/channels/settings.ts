@@ -37,7 +37,9 @@ export const TelegramCredentials = z.strictObject({
   bot_token: z.string().regex(/^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$/, "Must be a bot token from @BotFather, like 123456789:AAE…"),
   secret_token: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,256}$/, "Telegram allows 1–256 characters: A-Z, a-z, 0-9, _ and -")
+    // Telegram accepts 1–256 characters, but this secret is the only thing standing between the public
+    // webhook URL and a forged update: 16 is the floor below which guessing it becomes practical.
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, "Must be 16–256 characters: A-Z, a-z, 0-9, _ and -")
     .openapi({ description: "The secret_token given to setWebhook; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token" }),
 });
 
@@ -63,7 +65,25 @@ export const ApiConfig = z.strictObject({});
 export const WebchatConfig = z.strictObject({
   allowed_origins: z.array(origin).min(1, "List at least one origin").max(20).openapi({ description: "Origins allowed to open the web chat" }),
 });
-export const EmailConfig = z.strictObject({ address: z.string().trim().toLowerCase().email().max(254).optional() });
+export const EmailConfig = z.strictObject({
+  address: z.string().trim().toLowerCase().email("Must be an email address").max(254).openapi({ description: "The support address customers write to (routed to Parley by Cloudflare Email Routing or a relay)" }),
+  mailgun_domain: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "Must be a domain name")
+    .optional()
+    .openapi({ description: "Your Mailgun sending domain; replies go out through Mailgun when set with credentials.mailgun_api_key" }),
+  mailgun_region: z.enum(["us", "eu"]).optional(),
+});
+
+export const EmailCredentials = z.strictObject({
+  signing_secret: z
+    .string()
+    .min(32, "Must be at least 32 characters")
+    .max(256)
+    .optional()
+    .openapi({ description: "HMAC-SHA256 key for X-Parley-Signature on raw mail posted by a relay. Omit it and Parley generates one, returned once" }),
+  mailgun_api_key: visible.max(256).optional().openapi({ description: "Mailgun API key used to send replies" }),
+});
 
 export const CHANNEL_SETTINGS = {
   whatsapp: { config: WhatsAppConfig, credentials: WhatsAppCredentials, credentialsRequired: true },
@@ -71,7 +91,7 @@ export const CHANNEL_SETTINGS = {
   twilio_sms: { config: TwilioConfig, credentials: TwilioCredentials, credentialsRequired: true },
   api: { config: ApiConfig, credentials: ApiCredentials, credentialsRequired: false },
   webchat: { config: WebchatConfig, credentials: null, credentialsRequired: false },
-  email: { config: EmailConfig, credentials: null, credentialsRequired: false },
+  email: { config: EmailConfig, credentials: EmailCredentials, credentialsRequired: false },
 } satisfies Record<ChannelType, { config: z.ZodType; credentials: z.ZodType | null; credentialsRequired: boolean }>;
 
 export const DEBOUNCE_MS = { default: 15_000, max: 600_000 };

@@ -273,5 +273,6 @@ function toRow(j: Record<string, unknown>): MessageRow {
     sequence: Number(j.sequence),
     createdAt: date(j.created_at)!,
     updatedAt: date(j.updated_at)!,
+    sendClaimedUntil: date(j.send_claimed_until),
   };
 }

@@ -95,5 +95,7 @@ export function contentText(c: MessageContent): string {
       return c.emoji ? `[reaction ${c.emoji}]` : "[reaction removed]";
     case "unsupported":
       return `[unsupported ${c.providerType} message]`;
+    case "email":
+      return c.subject && c.text ? `${c.subject}\n\n${c.text}` : c.text || c.subject || "[empty mail]";
   }
 }

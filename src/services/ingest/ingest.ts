@@ -32,6 +32,11 @@ export interface Delivery {
   body: Uint8Array | string;
   headers: Record<string, string>;
   note?: string;
+  /**
+   * The thread these messages join when it is not their sender's own: a mail replying to an earlier
+   * one joins that mail's conversation, whoever sends it (a colleague in copy, another address).
+   */
+  threadCustomerId?: string;
 }
 
 export interface IngestResult {
@@ -105,7 +110,7 @@ export async function ingest({ ctx, channel, delivery }: { ctx: ServiceContext; 
   }
 
   if (messages.length > 0) {
-    const result = await dispatchToThreads(ctx, channel, messages, rawOf(delivery, replay ? "replay" : "message", messages.map((m) => m.externalId)), replay);
+    const result = await dispatchToThreads(ctx, channel, messages, rawOf(delivery, replay ? "replay" : "message", messages.map((m) => m.externalId)), replay, delivery.threadCustomerId);
     return { ...result, statuses: statuses.length };
   }
   if (statuses.length === 0) await logDelivery(ctx, channel, "ignored", delivery.note ?? "no messages or statuses in this delivery", delivery.body, delivery.headers);
@@ -117,9 +122,12 @@ export async function ingest({ ctx, channel, delivery }: { ctx: ServiceContext; 
  * holds them durably. The raw delivery is logged by the first thread (in the same Postgres statement
  * as its messages).
  */
-async function dispatchToThreads(ctx: ServiceContext, channel: IngestChannel, messages: InboundMessage[], raw: InboundRaw, replay: boolean) {
+async function dispatchToThreads(ctx: ServiceContext, channel: IngestChannel, messages: InboundMessage[], raw: InboundRaw, replay: boolean, threadCustomerId?: string) {
   const byCustomer = new Map<string, InboundMessage[]>();
-  for (const m of messages) byCustomer.set(m.from.id, [...(byCustomer.get(m.from.id) ?? []), m]);
+  for (const m of messages) {
+    const customer = threadCustomerId ?? m.from.id;
+    byCustomer.set(customer, [...(byCustomer.get(customer) ?? []), m]);
+  }
   let first = true;
   const results = await Promise.all(
     [...byCustomer].map(([customerId, msgs]) => {
