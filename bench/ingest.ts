@@ -2,14 +2,28 @@
 // workerd, Durable Objects) and Postgres, then checks the database, and prints the figures beside the
 // same load on a trivial route (`/ping`), the runtime's own floor. Not a test: it only reports.
 //
-//   --count 2000        messages to send (plus --dup-rate of them sent again, as provider retries)
-//   --rate 100          target messages per second for the paced run
+//   --count 2000        messages to send (plus --dup-rate of them sent again, as provider retries);
+//                       10000 with --chaos
+//   --rate 100          target messages per second for the paced runs (ingest and /ping)
 //   --concurrency 16    requests in flight at most
 //   --customers 50      distinct senders (threads)
 //   --dup-rate 0.05     share of messages delivered twice
 //   --pg-server URL     use a fresh database on this PostgreSQL server (superuser URL) instead of the
 //                       embedded one, e.g. postgres://postgres@127.0.0.1:5432/postgres; dropped afterwards
-import { createHmac, randomUUID } from "node:crypto";
+//   --db-latency 0      simulated round trip to the database in ms, added by the local bridge to every
+//                       Postgres exchange (half each way, one more on the WebSocket handshake), standing
+//                       in for the edge→Neon distance; a list (`0,20`) runs each and prints them side by side
+//   --chaos             instead of the throughput runs: one paced run mixing retries and poison inputs,
+//                       with Postgres unreachable for --outage-s in the middle; reports lost, duplicated
+//                       and set-aside counts
+//   --poison-rate 0.01  (chaos) share of inputs that are poison: NUL, lone surrogate, timestamp ±1e20
+//   --outage-s 10       (chaos) how long the bridge refuses and cuts database connections
+//   --drain-s 180       (chaos) how long to wait after the run for everything acknowledged to settle
+//
+// CPU figures are utime+stime from /proc of every process of the stack: the workerd processes under
+// wrangler dev (and wrangler itself), and Postgres — the real server's processes with --pg-server, or
+// embedded, this process (PGlite and the bridge). The load generator runs in a process of its own.
+import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,36 +33,45 @@ import { generateCredentialsKeys } from "../scripts/lib/credentials-keys.ts";
 import { freePort } from "../scripts/lib/free-port.ts";
 import { generateSigningKeys } from "../scripts/lib/jwt-keys.ts";
 import { startStack } from "../scripts/lib/stack.ts";
-import { driveOnThread, type LoadRequest, type LoadResult } from "./load-driver.ts";
+import { chaosScenario } from "./chaos.ts";
+import { cpuAvailable, readStat } from "./cpu.ts";
+import type { Bench } from "./harness.ts";
+import { chaosRows, throughputRows } from "./report.ts";
+import { printTable } from "./table.ts";
+import { throughputScenario } from "./throughput.ts";
 
 const { values: args } = parseArgs({
   options: {
-    count: { type: "string", default: "2000" },
+    count: { type: "string" },
     rate: { type: "string", default: "100" },
     concurrency: { type: "string", default: "16" },
     customers: { type: "string", default: "50" },
     "dup-rate": { type: "string", default: "0.05" },
     "pg-server": { type: "string" },
+    "db-latency": { type: "string", default: "0" },
+    chaos: { type: "boolean", default: false },
+    "poison-rate": { type: "string", default: "0.01" },
+    "outage-s": { type: "string", default: "10" },
+    "drain-s": { type: "string", default: "180" },
   },
 });
-const COUNT = Number(args.count);
+const CHAOS = args.chaos === true;
+const COUNT = Number(args.count ?? (CHAOS ? 10_000 : 2000));
 const RATE = Number(args.rate);
 const CONCURRENCY = Number(args.concurrency);
 const CUSTOMERS = Number(args.customers);
 const DUP_RATE = Number(args["dup-rate"]);
-
-type Run = LoadResult;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
-const fmt = (n: number, d = 1) => n.toFixed(d);
+const LATENCIES = String(args["db-latency"]).split(",").map((s) => Number(s.trim()));
+for (const [name, v] of Object.entries({ count: COUNT, rate: RATE, concurrency: CONCURRENCY, customers: CUSTOMERS, "dup-rate": DUP_RATE })) {
+  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
+}
+if (LATENCIES.some((l) => !Number.isFinite(l) || l < 0)) throw new Error("--db-latency must be a comma-separated list of ms, e.g. 0,20");
 
 // A real server runs Postgres natively, as Neon would, instead of in the embedded WASM build sharing
 // this machine's cores with workerd; the figures then show the Worker's own cost more clearly.
 let dropDatabase: (() => Promise<void>) | undefined;
 let databaseUrl: string | undefined;
+let postmasterPid: number | undefined;
 if (args["pg-server"]) {
   const serverUrl = new URL(args["pg-server"]);
   const name = `parley_bench_${Date.now()}`;
@@ -62,6 +85,10 @@ if (args["pg-server"]) {
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   };
+  // On this machine the server's CPU can be read from /proc: a backend's parent is the postmaster.
+  const backend = Number((await admin.query("select pg_backend_pid() as pid")).rows[0].pid);
+  const parent = readStat(`/proc/${backend}/stat`)?.ppid;
+  if (parent && /postgres|postmaster/.test(readStat(`/proc/${parent}/stat`)?.comm ?? "")) postmasterPid = parent;
 }
 
 const stack = await startStack({
@@ -72,7 +99,9 @@ const stack = await startStack({
   persistTo: mkdtempSync(path.join(os.tmpdir(), "parley-bench-")),
   quiet: true,
   extraVars: { RATE_LIMIT_SIGNUP_PER_IP: "1000" },
+  dbLatencyMs: LATENCIES[0],
 });
+const db = new pg.Client({ connectionString: stack.databaseUrl });
 try {
   const post = async (p: string, body: unknown, token?: string) => {
     const res = await fetch(`${stack.url}${p}`, { method: "POST", headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
@@ -82,81 +111,45 @@ try {
   const signup = await post("/v1/auth/signup", { email: `bench-${randomUUID().slice(0, 8)}@example.com`, password: "bench-password-1234", organization: "Bench Co" });
   const secret = `bench-${randomUUID()}`;
   const channel = await post("/v1/channels", { type: "api", name: "bench", credentials: { signing_secret: secret }, debounce_ms: 500 }, signup.access_token);
-  const hook = new URL(channel.webhook_url).pathname;
-
-  const makeJobs = (n: number, prefix: string) => {
-    const bodies: string[] = [];
-    for (let i = 0; i < n; i++) {
-      bodies.push(JSON.stringify({ external_id: `${prefix}-${i}`, from: { id: `customer-${i % CUSTOMERS}` }, text: `message ${i}` }));
-    }
-    const dups = bodies.filter((_, i) => i % Math.max(1, Math.round(1 / DUP_RATE)) === 0);
-    const all = [...bodies, ...dups];
-    const ids = new Set(bodies.map((b) => JSON.parse(b).external_id as string));
-    // Signed up front, so the client does no more per request than a provider's sender would.
-    const jobs: LoadRequest[] = all.map((body) => ({
-      path: hook,
-      method: "POST",
-      headers: { "content-type": "application/json", "x-parley-signature": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}` },
-      body,
-    }));
-    return { jobs, ids, duplicatesSent: dups.length };
-  };
-
-  // Warm-up (JIT, isolate, first connections), not measured.
-  const drive = (requests: LoadRequest[], concurrency: number, rate?: number) => driveOnThread({ base: stack.url, requests, concurrency, rate });
-  await drive(makeJobs(50, "warm").jobs, 4);
-
-  const before = { ...stack.bridgeStats };
-  const paced = makeJobs(COUNT, "paced");
-  const pacedRun = await drive(paced.jobs, CONCURRENCY, RATE);
-
-  // Wait until the thread objects have moved everything to Postgres (bounded).
-  const db = new pg.Client({ connectionString: stack.databaseUrl });
   await db.connect();
-  const stored = async (prefix: string) =>
-    Number((await db.query("select count(*)::int as n from messages where channel_id = $1 and external_id like $2", [channel.id, `${prefix}-%`])).rows[0].n);
-  const deadline = Date.now() + 120_000;
-  while ((await stored("paced")) < paced.ids.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-  await new Promise((r) => setTimeout(r, 1500)); // let groups flush
-  const persisted = await stored("paced");
-  const distinctRows = Number((await db.query("select count(distinct external_id)::int as n from messages where channel_id = $1 and external_id like 'paced-%'", [channel.id])).rows[0].n);
-  const after = { ...stack.bridgeStats };
-  const groups = Number((await db.query("select count(*)::int as n from message_groups where channel_id = $1", [channel.id])).rows[0].n);
+  const bench: Bench = { stack, db, channelId: channel.id, hook: new URL(channel.webhook_url).pathname, secret, customers: CUSTOMERS, realServer: Boolean(databaseUrl), postmasterPid };
 
-  // Throughput: the same unpaced load on ingest and on the trivial route.
-  const flood = makeJobs(COUNT, "flood");
-  const floodRun = await drive(flood.jobs, CONCURRENCY);
-  const pingJobs: LoadRequest[] = Array.from({ length: flood.jobs.length }, () => ({ path: "/ping" }));
-  const pingRun = await drive(pingJobs, CONCURRENCY);
-  await db.end();
-
-  const ok = (r: Run) => r.statuses[200] ?? 0;
-  const statements = after.statements - before.statements;
-  const roundTrips = after.roundTrips - before.roundTrips;
-  const ingestRps = flood.jobs.length / floodRun.seconds;
-  const pingRps = pingJobs.length / pingRun.seconds;
-  console.log(`
-Parley ingest benchmark — ${COUNT} messages (+${paced.duplicatesSent} provider retries), ${CUSTOMERS} customers, concurrency ${CONCURRENCY}
-(local: wrangler dev / workerd, ${databaseUrl ? "PostgreSQL server" : "embedded Postgres"} through the Neon driver path; ${os.cpus().length}-core machine)
-
-paced run at ${RATE} msg/s
-  sent (incl. retries)        ${paced.jobs.length}   acknowledged 200: ${ok(pacedRun)}   other: ${JSON.stringify(Object.fromEntries(Object.entries(pacedRun.statuses).filter(([s]) => s !== "200")))}
-  distinct messages           ${paced.ids.size}
-  persisted                   ${persisted}
-  duplicates stored           ${persisted - distinctRows}
-  lost                        ${paced.ids.size - distinctRows}
-  debounce groups             ${groups}
-  ack latency p50 / p99       ${fmt(pct(pacedRun.latencies, 50))} ms / ${fmt(pct(pacedRun.latencies, 99))} ms
-  achieved rate               ${fmt(paced.jobs.length / pacedRun.seconds)} msg/s
-  Postgres statements / msg   ${fmt(statements / Math.max(1, persisted), 2)}   (all paths: ingest, thread persistence, groups, outbox)
-  Postgres round trips / msg  ${fmt(roundTrips / Math.max(1, persisted), 2)}   (hot path before the 200: 0 with a warm channel cache)
-
-unpaced, concurrency ${CONCURRENCY}
-  ingest webhook              ${fmt(ingestRps)} req/s   p50 ${fmt(pct(floodRun.latencies, 50))} ms   p99 ${fmt(pct(floodRun.latencies, 99))} ms   (200: ${ok(floodRun)}/${flood.jobs.length})
-  trivial route /ping         ${fmt(pingRps)} req/s   p50 ${fmt(pct(pingRun.latencies, 50))} ms   p99 ${fmt(pct(pingRun.latencies, 99))} ms
-  ingest / floor              ${fmt((ingestRps / pingRps) * 100)} %
-`);
+  const where = `${databaseUrl ? "PostgreSQL server" : "embedded Postgres"} through the Neon driver path and the local bridge`;
+  const machine = `${os.cpus().length}-core machine${cpuAvailable ? "" : "; no /proc here, so no CPU figures"}`;
+  const columns = LATENCIES.map((l) => `db round trip +${l} ms`);
+  if (CHAOS) {
+    const figures = [];
+    for (const latency of LATENCIES) {
+      figures.push(
+        await chaosScenario(bench, latency, {
+          count: COUNT,
+          rate: RATE,
+          concurrency: CONCURRENCY,
+          dupRate: DUP_RATE,
+          poisonRate: Number(args["poison-rate"]),
+          outageMs: Number(args["outage-s"]) * 1000,
+          drainMs: Number(args["drain-s"]) * 1000,
+        }),
+      );
+    }
+    printTable(`Parley ingest chaos run — ${COUNT} inputs at ${RATE}/s, ${CUSTOMERS} customers, concurrency ${CONCURRENCY}\n(local: wrangler dev / workerd, ${where}; ${machine})`, columns, chaosRows(figures, RATE));
+    printErrors(figures.flatMap((f) => f.lastErrors));
+  } else {
+    const figures = [];
+    for (const latency of LATENCIES) figures.push(await throughputScenario(bench, latency, { count: COUNT, rate: RATE, concurrency: CONCURRENCY, dupRate: DUP_RATE }));
+    printTable(
+      `Parley ingest benchmark — ${COUNT} messages (+${figures[0]!.paced.duplicatesSent} provider retries), ${CUSTOMERS} customers, concurrency ${CONCURRENCY}\n(local: wrangler dev / workerd, ${where}; ${machine})`,
+      columns,
+      throughputRows(figures, { rate: RATE, concurrency: CONCURRENCY, realServer: Boolean(databaseUrl) }),
+    );
+    printErrors(figures.flatMap((f) => [...f.paced.lastErrors, ...f.flood.lastErrors]));
+  }
 } finally {
+  await db.end().catch(() => {});
   await stack.stop();
   await dropDatabase?.();
+}
+
+function printErrors(errors: string[]) {
+  if (errors.length > 0) console.log(`latest Postgres errors seen by the bridge:\n${[...new Set(errors)].map((e) => `  ${e}`).join("\n")}\n`);
 }

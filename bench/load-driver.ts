@@ -1,8 +1,10 @@
-// The load generator for the benchmarks, on its own thread. The embedded Postgres (PGlite) runs its
+// The load generator for the benchmarks, in its own process. The embedded Postgres (PGlite) runs its
 // queries synchronously on the main thread's event loop; a client sharing that loop would count the
-// database's work as the Worker's ack latency. On its own thread the client sees what a provider would.
+// database's work as the Worker's ack latency. Apart, the client sees what a provider would, and its
+// CPU time (its own and the V8 helper threads' it keeps busy) stays out of the stack's figures, which
+// a thread of this process could not guarantee.
+import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { isMainThread, parentPort, Worker } from "node:worker_threads";
 
 export interface LoadRequest {
   path: string;
@@ -14,7 +16,11 @@ export interface LoadRequest {
 export interface LoadResult {
   latencies: number[];
   statuses: Record<number, number>;
+  /** The status of each request, by its index in `requests` (0: no answer). */
+  statusOf: number[];
   seconds: number;
+  /** CPU ms the load generator's process used: context only, never part of the stack's figures. */
+  driverCpuMs: number;
 }
 
 interface Job {
@@ -28,6 +34,7 @@ interface Job {
 async function drive({ base, requests, concurrency, rate }: Job): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
+  const statusOf: number[] = new Array(requests.length).fill(0);
   const start = performance.now();
   let next = 0;
   async function worker() {
@@ -49,28 +56,33 @@ async function drive({ base, requests, concurrency, rate }: Job): Promise<LoadRe
       }
       latencies.push(performance.now() - t0);
       statuses[status] = (statuses[status] ?? 0) + 1;
+      statusOf[i] = status;
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, statuses, seconds: (performance.now() - start) / 1000 };
+  const cpu = process.cpuUsage();
+  return { latencies, statuses, statusOf, seconds: (performance.now() - start) / 1000, driverCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-/** Runs one load on a fresh thread and resolves with its figures. */
-export function driveOnThread(job: Job): Promise<LoadResult> {
+const CHILD_MARK = "PARLEY_LOAD_DRIVER";
+
+/** Runs one load in a fresh child process and resolves with its figures. */
+export function driveInChildProcess(job: Job): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const thread = new Worker(fileURLToPath(import.meta.url));
-    thread.once("message", (result: LoadResult) => {
-      resolve(result);
-      void thread.terminate();
+    const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [CHILD_MARK]: "1" }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    let result: LoadResult | undefined;
+    child.once("message", (m) => {
+      result = m as LoadResult;
+      child.disconnect();
     });
-    thread.once("error", reject);
-    thread.postMessage(job);
+    child.once("error", reject);
+    child.once("exit", (code) => (result ? resolve(result) : reject(new Error(`load driver exited with ${code} before answering`))));
+    child.send(job);
   });
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  port.once("message", (job: Job) => {
-    void drive(job).then((result) => port.postMessage(result));
+if (process.env[CHILD_MARK] === "1" && process.send) {
+  process.once("message", (job: Job) => {
+    void drive(job).then((result) => process.send?.(result));
   });
 }

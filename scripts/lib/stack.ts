@@ -27,12 +27,18 @@ export interface StackOptions {
   persistTo: string;
   quiet?: boolean;
   extraVars?: Record<string, string>;
+  /** Simulated round trip to the database added by the bridge (benchmarks stand in for the edge→Neon distance). */
+  dbLatencyMs?: number;
 }
 
 export interface Stack {
   url: string;
   databaseUrl: string;
   bridgeStats: WsBridge["stats"];
+  /** The bridge's controls, for benchmarks: simulated latency and outage. */
+  bridge: Pick<WsBridge, "stats" | "setLatency" | "setDown">;
+  /** The `wrangler dev` process; workerd runs as its descendants (benchmarks read their CPU time). */
+  wranglerPid: number;
   stop(): Promise<void>;
 }
 
@@ -50,7 +56,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ownerUrl = pg.url;
     }
     await runMigrations(ownerUrl);
-    const bridge = await startWsBridge();
+    const bridge = await startWsBridge({ latencyMs: opts.dbLatencyMs });
     stops.push(bridge.stop);
 
     const vars: Record<string, string> = {
@@ -81,7 +87,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     const url = `http://127.0.0.1:${opts.port}`;
     await waitForHealth(url, wrangler, () => stderr);
-    return { url, databaseUrl: ownerUrl, bridgeStats: bridge.stats, stop };
+    return { url, databaseUrl: ownerUrl, bridgeStats: bridge.stats, bridge, wranglerPid: wrangler.pid ?? 0, stop };
   } catch (err) {
     await stop();
     throw err;
