@@ -87,6 +87,7 @@ function errorBody(err: AppError, requestId = "unknown"): ErrorBody {
       request_id: requestId,
       ...(err.details?.field && { field: err.details.field }),
       ...(err.details?.issues && { issues: err.details.issues }),
+      ...(err.details?.details && { details: err.details.details }),
     },
   };
 }

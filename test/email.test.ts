@@ -78,9 +78,9 @@ describe("email channel", () => {
       expect(requests.length).toBeGreaterThanOrEqual(1);
       return requests as unknown as Array<{ mail: { to: string; message: string } }>;
     });
-    expect(sent.mail.to).toBe("maria@example.net");
+    expect(sent!.mail.to).toBe("maria@example.net");
     // Read back the way the customer's mail client would.
-    const readBack = await parseEmail(sent.mail.message);
+    const readBack = await parseEmail(sent!.mail.message);
     expect(readBack.kind).toBe("message");
     if (readBack.kind !== "message") return;
     expect(readBack.message.content).toMatchObject({ subject: "Re: Order #10482 has not arrived", inReplyTo: first, references: [first], text: "It ships today." });

@@ -154,6 +154,16 @@ export async function tenantSnapshot(tenantId: string): Promise<string> {
     api_keys: "select id, name, scopes, revoked_at from api_keys where tenant_id = $1 order by id",
     channels: "select id, name, status, config, credentials_ciphertext, version, deleted_at from channels where tenant_id = $1 order by id",
     sessions: "select id, revoked_at from refresh_token_families where tenant_id = $1 order by id",
+    conversations: "select id, state, assignee_id, message_count, version from conversations where tenant_id = $1 order by id",
+    messages: "select id, status, content, sequence from messages where tenant_id = $1 order by id",
+    channel_events: "select id, verdict from channel_events where tenant_id = $1 order by id",
+    flows: "select id, name, published_version, is_default, updated_at from flows where tenant_id = $1 order by id",
+    flow_versions: "select flow_id, version, status, definition from flow_versions where tenant_id = $1 order by flow_id, version",
+    tickets: "select * from tickets where tenant_id = $1 order by id",
+    ticket_counters: "select * from ticket_counters where tenant_id = $1",
+    reservations: "select * from reservations where tenant_id = $1 order by id",
+    escalations: "select * from escalations where tenant_id = $1 order by id",
+    call_summaries: "select * from call_summaries where tenant_id = $1 order by id",
   };
   const out: Record<string, unknown> = {};
   for (const [name, sql] of Object.entries(tables)) out[name] = await ownerQuery(sql, [tenantId]);

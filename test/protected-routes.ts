@@ -4,7 +4,7 @@ import { call, expectStatus, ownerQuery, type TenantHandle } from "./harness";
 
 /** Every protected API route, with what it needs to exist and a role that is not allowed to call it. */
 export interface ProtectedRoute {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   /** Builds the concrete path and body for tenant `t` (creating the objects the route acts on). */
   build(t: TenantHandle): Promise<{ path: string; body?: unknown }>;
@@ -40,6 +40,24 @@ const memberId = async (t: TenantHandle) => (await t.createUser("agent")).member
 const keyId = async (t: TenantHandle) => (await t.createApiKey(["contacts:read"])).id;
 const channelId = async (t: TenantHandle) => {
   const res = await call("POST", "/v1/channels", { token: t.owner.token, body: { type: "webchat", name: "Site chat", config: { allowed_origins: ["https://shop.example.com"] } } });
+  expectStatus(res, 201);
+  return res.body.id as string;
+};
+const FLOW_DEFINITION = { start: "hello", nodes: { hello: { type: "message", text: "Hello!" } } };
+const flowId = async (t: TenantHandle) => {
+  const res = await call("POST", "/v1/flows", { token: t.owner.token, body: { name: "Support bot", definition: FLOW_DEFINITION } });
+  expectStatus(res, 201);
+  return res.body.id as string;
+};
+const ticketId = async (t: TenantHandle) => {
+  const res = await call("POST", "/v1/tickets", { token: t.owner.token, body: { title: "Printer on fire" } });
+  expectStatus(res, 201);
+  return res.body.id as string;
+};
+/** A booking body for a fresh contact; each build gets its own tenant, so the fixed slot is free. */
+const reservationBody = async (t: TenantHandle) => ({ contact_id: await contactId(t), slot_date: "2031-03-03", slot_time: "10:00" });
+const reservationId = async (t: TenantHandle) => {
+  const res = await call("POST", "/v1/reservations", { token: t.owner.token, body: await reservationBody(t) });
   expectStatus(res, 201);
   return res.body.id as string;
 };
@@ -96,4 +114,21 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
     deniedRole: "supervisor",
     targetsObject: true,
   },
+  { method: "GET", path: "/v1/flows", build: async () => ({ path: "/v1/flows" }), deniedRole: "billing_admin", targetsObject: false },
+  { method: "POST", path: "/v1/flows", build: async () => ({ path: "/v1/flows", body: { name: "Bot", definition: FLOW_DEFINITION } }), deniedRole: "agent", targetsObject: false },
+  { method: "GET", path: "/v1/flows/{id}", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}` }), deniedRole: "billing_admin", targetsObject: true },
+  { method: "PUT", path: "/v1/flows/{id}", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}`, body: { definition: FLOW_DEFINITION } }), deniedRole: "agent", targetsObject: true },
+  { method: "POST", path: "/v1/flows/{id}/publish", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}/publish`, body: {} }), deniedRole: "agent", targetsObject: true },
+  { method: "GET", path: "/v1/flows/{id}/versions", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}/versions` }), deniedRole: "billing_admin", targetsObject: true },
+  { method: "POST", path: "/v1/flows/{id}/simulate", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}/simulate`, body: { messages: ["hi"] } }), deniedRole: "billing_admin", targetsObject: true },
+  { method: "POST", path: "/v1/understand", build: async () => ({ path: "/v1/understand", body: { text: "No puedo entrar a mi cuenta" } }), deniedRole: null, targetsObject: false },
+  { method: "GET", path: "/v1/tickets", build: async () => ({ path: "/v1/tickets" }), deniedRole: "billing_admin", targetsObject: false },
+  { method: "POST", path: "/v1/tickets", build: async () => ({ path: "/v1/tickets", body: { title: "Refund not received" } }), deniedRole: "viewer", targetsObject: false },
+  { method: "GET", path: "/v1/tickets/{id}", build: async (t) => ({ path: `/v1/tickets/${await ticketId(t)}` }), deniedRole: "billing_admin", targetsObject: true },
+  { method: "PATCH", path: "/v1/tickets/{id}", build: async (t) => ({ path: `/v1/tickets/${await ticketId(t)}`, body: { status: "pending" } }), deniedRole: "viewer", targetsObject: true },
+  { method: "GET", path: "/v1/reservations", build: async () => ({ path: "/v1/reservations" }), deniedRole: "billing_admin", targetsObject: false },
+  { method: "GET", path: "/v1/reservations/slots", build: async () => ({ path: "/v1/reservations/slots?date=2031-03-03" }), deniedRole: "billing_admin", targetsObject: false },
+  { method: "POST", path: "/v1/reservations", build: async (t) => ({ path: "/v1/reservations", body: await reservationBody(t) }), deniedRole: "viewer", targetsObject: false },
+  { method: "GET", path: "/v1/reservations/{id}", build: async (t) => ({ path: `/v1/reservations/${await reservationId(t)}` }), deniedRole: "billing_admin", targetsObject: true },
+  { method: "PATCH", path: "/v1/reservations/{id}", build: async (t) => ({ path: `/v1/reservations/${await reservationId(t)}`, body: { status: "cancelled" } }), deniedRole: "viewer", targetsObject: true },
 ];

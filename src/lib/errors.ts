@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   EMAIL_TAKEN: 409,
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** Well-formed input the domain refuses as a whole, e.g. a flow graph that cannot be published. */
+  FLOW_INVALID: 422,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -26,7 +28,13 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: { field?: string; retryAfter?: number; issues?: Array<{ path: string; message: string }> },
+    readonly details?: {
+      field?: string;
+      retryAfter?: number;
+      issues?: Array<{ path: string; message: string }>;
+      /** Per-object problems the client can show in place (a flow's `[{node, problem}]`). */
+      details?: Array<{ node: string | null; problem: string }>;
+    },
   ) {
     super(message);
     this.name = "AppError";
@@ -42,5 +50,12 @@ export const unauthorized = (message = "Missing or invalid credentials") => new 
 export const forbidden = (message = "Your role does not allow this") => new AppError("FORBIDDEN", message);
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; request_id: string; field?: string; issues?: Array<{ path: string; message: string }> };
+  error: {
+    code: ErrorCode;
+    message: string;
+    request_id: string;
+    field?: string;
+    issues?: Array<{ path: string; message: string }>;
+    details?: Array<{ node: string | null; problem: string }>;
+  };
 }

@@ -31,12 +31,29 @@ import * as conversationList from "./conversations/list";
 import * as conversationMessages from "./conversations/messages-list";
 import * as conversationReply from "./conversations/reply";
 import * as conversationUpdate from "./conversations/update";
+import * as flowCreate from "./flows/create";
+import * as flowGet from "./flows/get";
+import * as flowList from "./flows/list";
+import * as flowPublish from "./flows/publish";
+import * as flowSimulate from "./flows/simulate";
+import * as flowUpdate from "./flows/update";
+import * as flowVersions from "./flows/versions";
 import * as health from "./health";
 import * as memberAccept from "./members/accept";
 import * as memberInvite from "./members/invite";
 import * as memberList from "./members/list";
 import * as memberRemove from "./members/remove";
 import * as memberUpdate from "./members/update";
+import * as reservationCreate from "./reservations/create";
+import * as reservationGet from "./reservations/get";
+import * as reservationList from "./reservations/list";
+import * as reservationSlots from "./reservations/slots";
+import * as reservationUpdate from "./reservations/update";
+import * as ticketCreate from "./tickets/create";
+import * as ticketGet from "./tickets/get";
+import * as ticketList from "./tickets/list";
+import * as ticketUpdate from "./tickets/update";
+import * as understand from "./understand";
 
 /** Routes that take no bearer credential; everything else under /v1 goes through `authenticate`. */
 export const PUBLIC_API_PATHS = new Set([signup.route.path, login.route.path, refresh.route.path, logout.route.path, memberAccept.route.path]);
@@ -52,6 +69,10 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>) {
     billingGet, billingCheckout, billingPortal, stripeWebhook,
     channelCreate, channelList, channelGet, channelUpdate, channelDelete, channelEvents, channelReplay,
     conversationList, conversationGet, conversationUpdate, conversationMessages, conversationReply,
+    flowCreate, flowList, flowGet, flowUpdate, flowPublish, flowVersions, flowSimulate,
+    ticketCreate, ticketList, ticketGet, ticketUpdate,
+    reservationCreate, reservationList, reservationSlots, reservationGet, reservationUpdate,
+    understand,
   ] as Array<{ route: Parameters<OpenAPIHono<AppEnv>["openapi"]>[0]; handler: Parameters<OpenAPIHono<AppEnv>["openapi"]>[1] }>;
   for (const r of routes) app.openapi(r.route, r.handler);
 }

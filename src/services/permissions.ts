@@ -8,11 +8,17 @@ export const PERMISSIONS = {
   "conversations:write": ["owner", "admin", "supervisor", "agent"],
   "channels:read": ["owner", "admin", "supervisor", "agent", "viewer"],
   "channels:write": ["owner", "admin"],
+  "flows:read": ["owner", "admin", "supervisor", "agent", "viewer"],
+  "flows:write": ["owner", "admin", "supervisor"],
   "members:read": ["owner", "admin", "supervisor", "agent", "viewer"],
   "members:write": ["owner", "admin"],
   "api_keys:manage": ["owner", "admin"],
   "audit:read": ["owner", "admin"],
   "billing:manage": ["owner", "billing_admin"],
+  "tickets:read": ["owner", "admin", "supervisor", "agent", "viewer"],
+  "tickets:write": ["owner", "admin", "supervisor", "agent"],
+  "reservations:read": ["owner", "admin", "supervisor", "agent", "viewer"],
+  "reservations:write": ["owner", "admin", "supervisor", "agent"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -24,8 +30,12 @@ export function roleAllows(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
-/** Roles an actor may hand out: only an owner makes owners. */
+/**
+ * Roles an actor may hand out (and take away): only an owner makes owners or billing admins. An admin
+ * granting billing_admin would hand themselves (or a friend) the workspace's money, a power their own
+ * role does not have.
+ */
 export function canGrantRole(granter: Role, role: Role): boolean {
-  if (role === "owner") return granter === "owner";
+  if (role === "owner" || role === "billing_admin") return granter === "owner";
   return granter === "owner" || granter === "admin";
 }

@@ -14,6 +14,8 @@ import { renderBilling } from "./pages/billing";
 import { checkoutSubmit, portalSubmit } from "./pages/billing-actions";
 import { renderChannels } from "./pages/channels";
 import { channelSubmit } from "./pages/channels-actions";
+import { renderFlow, renderFlows } from "./pages/flows";
+import { flowCreateSubmit, flowDraftSubmit, flowFormLimit, flowPublishSubmit, flowSimulateSubmit } from "./pages/flows-actions";
 import { inviteForm, inviteSubmit } from "./pages/invite";
 import { loginForm, loginSubmit } from "./pages/login";
 import { signupForm, signupSubmit } from "./pages/signup";
@@ -79,6 +81,14 @@ webApp.post("/app/billing/checkout", formLimit, checkoutSubmit);
 webApp.post("/app/billing/portal", formLimit, portalSubmit);
 webApp.get("/app/channels", async (c) => (await requireSession(c)) ?? renderChannels(c, { type: c.req.query("type") }));
 webApp.post("/app/channels", formLimit, channelSubmit);
+// Flow ids are UUIDs; anything else is simply not a page here.
+const FLOW_PATH = "/app/flows/:id{[0-9a-fA-F-]{36}}";
+webApp.get("/app/flows", async (c) => (await requireSession(c)) ?? renderFlows(c));
+webApp.post("/app/flows", formLimit, flowCreateSubmit);
+webApp.get(FLOW_PATH, async (c) => (await requireSession(c)) ?? renderFlow(c, c.req.param("id"), { version: Number(c.req.query("version")) || undefined }));
+webApp.post(`${FLOW_PATH}/draft`, flowFormLimit, flowDraftSubmit);
+webApp.post(`${FLOW_PATH}/publish`, formLimit, flowPublishSubmit);
+webApp.post(`${FLOW_PATH}/simulate`, formLimit, flowSimulateSubmit);
 
 /** Errors become pages, never the API's JSON; a session the database rejects is logged out. */
 webApp.onError((err, c) => {

@@ -13,6 +13,8 @@ export const channels = pgTable(
     id: uuid("id").primaryKey(),
     tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
     type: text("type", { enum: CHANNEL_TYPES }).notNull(),
+    /** The flow this channel runs (a foreign key on (tenant_id, flow_id), see 0008); null: the workspace default. */
+    flowId: uuid("flow_id"),
     name: text("name").notNull(),
     /** Non-secret settings (phone number id, bot username, allowed web chat origins...). */
     config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),

@@ -4,3 +4,5 @@ export * from "./contacts";
 export * from "./events";
 export * from "./channels";
 export * from "./billing";
+export * from "./tickets";
+export * from "./flows";

@@ -9,6 +9,7 @@ import { AppError, notFound } from "../../lib/errors";
 import { actorRef, withTenant, type Principal } from "../access";
 import { emitEvent, recordAudit } from "../audit";
 import { assertPlanAllows } from "../billing/limits";
+import { assertFlowVisible } from "../flows/runtime";
 import type { ServiceContext } from "../context";
 import { credentialsAad, encryptCredentials } from "./credentials";
 import { toChannel, type Channel, type ChannelCreateInput, type ChannelPatchInput, type ChannelWithSecret } from "./model";
@@ -115,6 +116,8 @@ export async function updateChannel({ ctx, input }: { ctx: ServiceContext; input
     const f = input.fields;
     const config = f.config !== undefined ? parseConfig(current.type, f.config) : undefined;
     if (current.type === "email" && config && config.address !== current.config.address) await assertAddressFree(tx, String(config.address));
+    // Another workspace's flow is a 404, like any foreign id (the composite foreign key refuses it too).
+    if (f.flow_id) await assertFlowVisible(tx, f.flow_id);
     const timing = resolveTiming(f, current);
     const sealed = f.credentials !== undefined ? await sealCredentials(ctx, p.tenant.id, current.id, current.type, f.credentials) : undefined;
     const [row] = await tx
@@ -123,6 +126,7 @@ export async function updateChannel({ ctx, input }: { ctx: ServiceContext; input
         ...(f.name !== undefined && { name: f.name }),
         ...(config && { config }),
         ...(f.status !== undefined && { status: f.status }),
+        ...(f.flow_id !== undefined && { flowId: f.flow_id }),
         ...timing,
         ...sealed?.columns,
         updatedAt: sql`now()`,

@@ -65,6 +65,7 @@ export const ChannelPatch = z
     debounce_ms: timing.debounce_ms,
     max_wait_ms: timing.max_wait_ms,
     status: z.enum(["active", "disabled"]).optional().openapi({ description: "A disabled channel keeps its settings but neither receives nor sends" }),
+    flow_id: z.string().uuid().nullable().optional().openapi({ description: "The bot flow this channel's conversations run (its published version); null for the workspace default" }),
     version: z.number().int().positive().optional(),
   })
   .openapi("ChannelPatch");
@@ -81,6 +82,7 @@ export const ChannelSchema = z
     max_wait_ms: z.number().int(),
     status: z.enum(["active", "disabled"]),
     has_credentials: z.boolean().openapi({ description: "Credentials are stored (encrypted); they are never returned" }),
+    flow_id: z.string().uuid().nullable().openapi({ description: "The bot flow this channel runs; null: the workspace default" }),
     created_at: z.string(),
     updated_at: z.string(),
     version: z.number().int(),
@@ -111,6 +113,7 @@ export function toChannel(config: Pick<AppConfig, "PUBLIC_URL">, row: ChannelRow
     max_wait_ms: row.maxWaitMs,
     status: row.status,
     has_credentials: row.credentialsCiphertext !== null,
+    flow_id: row.flowId ?? null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     version: row.version,

@@ -1,7 +1,7 @@
 import type { Role } from "../../db/schema";
 import { roleAllows } from "../../services/permissions";
 
-export type AppSection = "workspace" | "inbox" | "channels" | "billing";
+export type AppSection = "workspace" | "inbox" | "channels" | "flows" | "billing";
 
 /** The app's main sections, each shown only to roles that may open it; the current one is marked for screen readers. */
 export const AppNav = ({ current, role }: { current: AppSection; role: Role }) => {
@@ -11,6 +11,7 @@ export const AppNav = ({ current, role }: { current: AppSection; role: Role }) =
       <a href="/app" aria-current={here("workspace")}>Workspace</a>
       {roleAllows(role, "conversations:read") ? <a href="/app/inbox" aria-current={here("inbox")}>Inbox</a> : null}
       {roleAllows(role, "channels:read") ? <a href="/app/channels" aria-current={here("channels")}>Channels</a> : null}
+      {roleAllows(role, "flows:read") ? <a href="/app/flows" aria-current={here("flows")}>Flows</a> : null}
       {roleAllows(role, "billing:manage") ? <a href="/app/billing" aria-current={here("billing")}>Billing</a> : null}
     </nav>
   );
