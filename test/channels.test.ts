@@ -28,7 +28,7 @@ describe("channels: connecting", () => {
     const ch = res.body;
     expect(ch).toMatchObject({ type, name: body.name, status: "active", debounce_ms: 15000, max_wait_ms: 60000, version: 1 });
     expect(ch.webhook_url).toBe(`https://parley.test/hooks/${type}/${t.id}/${ch.id}`);
-    expect(ch.has_credentials, res.text).toBe(type !== "webchat" && type !== "email");
+    expect(ch.has_credentials, res.text).toBe(type !== "webchat");
     expect(ch.credentials, res.text).toBeUndefined();
 
     const secrets = Object.values(body.credentials ?? {});

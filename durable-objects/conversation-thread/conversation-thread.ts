@@ -4,6 +4,8 @@ import { loadConfig, type Env } from "../../src/env";
 import { createLogger } from "../../src/lib/log";
 import type { OutboxMessage } from "../../src/queues/outbox-relay";
 import { toMessage } from "../../src/services/conversations/model";
+import type { BotTurnResult } from "../../src/services/bot/answer";
+import { dueBotTimer, takeBotTurn, type BotTimer, type GroupReady } from "./bot";
 import { closeGroup, describeFailure, refusalOf, setAside, storeBatch, type KnownThread, type PersistOutcome } from "./persist";
 import { acceptLiveSocket, closeWhere, onLiveMessage, openAgentSockets, sendToTag } from "./live-sockets";
 import type { AcceptInput, AcceptResult, DebounceGroup, LiveEvent, PendingMessage, RawDelivery, ThreadMeta } from "./types";
@@ -41,6 +43,43 @@ interface Refusal {
 export class ConversationThread extends DurableObject<Env> {
   /** Reused across alarms while the thread is busy; closed when it goes quiet (see `idle`). */
   private db?: Database;
+  /** Bot turns run one at a time, in arrival order (at most one flow run per conversation). */
+  private botTurns: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The bot's turn for a closed group, called by the `message_group.ready` consumer. A redelivered
+   * event, a retried call or a stale group changes nothing (see bot.ts).
+   */
+  async runBot(event: GroupReady): Promise<BotTurnResult["status"]> {
+    const meta = await this.ctx.storage.get<ThreadMeta>("meta");
+    if (!meta) return "silent";
+    return this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event })).then((r) => this.afterBotTurn(meta, r));
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.botTurns.then(fn, fn);
+    this.botTurns = next.catch(() => {});
+    return next;
+  }
+
+  private async afterBotTurn(meta: ThreadMeta, result: BotTurnResult): Promise<BotTurnResult["status"]> {
+    for (const m of result.replies) this.broadcast({ type: "message.created", conversation_id: m.conversationId, message: toMessage(m) });
+    if (result.timer) await this.scheduleNext();
+    return result.status;
+  }
+
+  /** A due flow timer (an `ask` timing out, a `wait` ending) runs its turn from the alarm. */
+  private async runDueTimer(meta: ThreadMeta) {
+    const timer = await dueBotTimer(this.ctx.storage);
+    if (!timer) return;
+    try {
+      const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "timer", timer }));
+      await this.afterBotTurn(meta, result);
+    } catch (err) {
+      this.log(meta).warn("thread: flow timer turn failed; will retry", { error: describeFailure(err) });
+      await this.ctx.storage.put("bot:timer", { ...timer, at: Date.now() + 5000 });
+    }
+  }
 
   async accept(input: AcceptInput): Promise<AcceptResult> {
     const storage = this.ctx.storage;
@@ -85,6 +124,7 @@ export class ConversationThread extends DurableObject<Env> {
     if (!meta) return;
     try {
       await this.sendHeldEvents(meta);
+      await this.runDueTimer(meta);
       if (!(await this.persistPending(meta))) return; // it scheduled its own retry
       // A group that was being flushed when an earlier attempt failed goes first (same id: no double).
       const flushing = await storage.get<DebounceGroup>("flushing");
@@ -248,7 +288,8 @@ export class ConversationThread extends DurableObject<Env> {
     try {
       const events = await closeGroup(this.database(), meta, group);
       await this.fault("afterGroupCommit");
-      const writes: Record<string, unknown> = {};
+      // The newest closed group: a bot turn for any older one is stale (see bot.ts).
+      const writes: Record<string, unknown> = { "bot:latest": group.id };
       for (const e of events) writes[`e:${e.id}`] = e;
       void storage.put(writes);
       await storage.delete("flushing");
@@ -285,8 +326,9 @@ export class ConversationThread extends DurableObject<Env> {
     const storage = this.ctx.storage;
     const group = await storage.get<DebounceGroup>("group");
     const hasPending = (await storage.list({ prefix: "p:", limit: 1 })).size > 0;
-    if (hasPending) await storage.setAlarm(Date.now() + 250);
-    else if (group) await storage.setAlarm(group.deadline);
+    const timer = await storage.get<BotTimer>("bot:timer");
+    const due = [hasPending ? Date.now() + 250 : undefined, group?.deadline, timer?.at].filter((t): t is number => t !== undefined);
+    if (due.length > 0) await storage.setAlarm(Math.min(...due));
   }
 
   private async pruneSeen() {

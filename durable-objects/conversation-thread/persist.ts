@@ -58,6 +58,7 @@ export async function closeGroup(db: Database, meta: ThreadMeta, group: Debounce
     { tenantId: meta.tenantId },
     closeGroupStatement({
       id: group.id,
+      threadKey: meta.threadKey,
       tenantId: meta.tenantId,
       conversationId: group.conversationId!,
       channelId: meta.channelId,

@@ -3,6 +3,7 @@ import type { OutboxHandler } from "./outbox-consumer";
 import type { Tx } from "../db/client";
 import type { OutboxMessage } from "./outbox-relay";
 import { giveUpOutbound } from "./senders/give-up";
+import { runBotForGroup } from "./bot-turn";
 import { deliverOutbound } from "./senders/outbound";
 
 /**
@@ -12,6 +13,7 @@ import { deliverOutbound } from "./senders/outbound";
 export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   ...USAGE_HANDLERS,
   "message.outbound": deliverOutbound,
+  "message_group.ready": runBotForGroup,
 };
 
 /** What to record when an event's retries are exhausted (it lands in the dead-letter queue). */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { contacts } from "./contacts";
 import { tenants, users } from "./tenancy";
 
@@ -73,6 +73,18 @@ export const conversations = pgTable(
     lastAgentMessageAt: timestamp("last_agent_message_at", { withTimezone: true }),
     firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    /** The latest understanding of the customer (see message_annotations). */
+    language: text("language"),
+    intent: text("intent"),
+    sentimentLabel: text("sentiment_label"),
+    sentimentScore: real("sentiment_score"),
+    priority: text("priority"),
+    /** Set by an agent's reply or assignment: the bot stays quiet here from then on. */
+    botPausedAt: timestamp("bot_paused_at", { withTimezone: true }),
+    /** The flow version this conversation runs, pinned when the bot first answers it. */
+    flowId: uuid("flow_id"),
+    flowVersion: integer("flow_version"),
+    escalationSummary: text("escalation_summary"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     version: integer("version").notNull().default(1),

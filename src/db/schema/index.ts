@@ -6,3 +6,4 @@ export * from "./channels";
 export * from "./billing";
 export * from "./tickets";
 export * from "./flows";
+export * from "./brain";

@@ -2,13 +2,13 @@ import { and, asc, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { threadStub } from "../../../durable-objects/conversation-thread/client";
 import { checkMessageQuota, quotaError } from "../../../durable-objects/tenant-quota/client";
 import type { Tx } from "../../db/client";
-import { conversations, messages, tenantMembers, type ConversationState } from "../../db/schema";
+import { conversations, messageAnnotations, messages, tenantMembers, type ConversationState } from "../../db/schema";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError, notFound } from "../../lib/errors";
 import { actorRef, withTenant } from "../access";
 import { emitEvents, recordAudit } from "../audit";
 import type { ServiceContext } from "../context";
-import { toConversation, toMessage, type Conversation, type Message } from "./model";
+import { toAnnotations, toConversation, toMessage, type Conversation, type Message } from "./model";
 
 export async function findConversation(tx: Tx, id: string, lock = false) {
   const q = tx.select().from(conversations).where(eq(conversations.id, id)).limit(1);
@@ -47,13 +47,17 @@ export async function listMessages({ ctx, input }: { ctx: ServiceContext; input:
   return withTenant(ctx, "conversations:read", async (tx) => {
     await findConversation(tx, input.id);
     const rows = await tx
-      .select()
+      .select({ message: messages, annotation: messageAnnotations })
       .from(messages)
+      .leftJoin(messageAnnotations, eq(messageAnnotations.messageId, messages.id))
       .where(and(eq(messages.conversationId, input.id), input.after ? gt(messages.sequence, input.after) : undefined))
       .orderBy(asc(messages.sequence))
       .limit(input.limit + 1);
     const page = rows.slice(0, input.limit);
-    return { data: page.map(toMessage), next_cursor: rows.length > input.limit ? String(page.at(-1)!.sequence) : null };
+    return {
+      data: page.map((r) => ({ ...toMessage(r.message), ...(r.annotation && { annotations: toAnnotations(r.annotation) }) })),
+      next_cursor: rows.length > input.limit ? String(page.at(-1)!.message.sequence) : null,
+    };
   });
 }
 
@@ -98,6 +102,8 @@ export async function replyToConversation({ ctx, input }: { ctx: ServiceContext;
         lastAgentMessageAt: row!.createdAt,
         firstResponseAt: sql`coalesce(${conversations.firstResponseAt}, now())`,
         messageCount: sql`${conversations.messageCount} + 1`,
+        // A person answered: the bot steps back here, so bot and human never talk over each other.
+        botPausedAt: sql`coalesce(${conversations.botPausedAt}, now())`,
         updatedAt: sql`now()`,
         version: sql`${conversations.version} + 1`,
       })
@@ -142,6 +148,8 @@ export async function updateConversation({ ctx, input }: { ctx: ServiceContext; 
       .set({
         ...(stateChange && { state: stateChange, previousState: conv.state, resolvedAt: stateChange === "resolved" ? sql`now()` : null }),
         ...(input.assignee_id !== undefined && { assigneeId: input.assignee_id }),
+        // Assigned to a person: the bot steps back. Unassigned (null) leaves the pause as it is.
+        ...(input.assignee_id && { botPausedAt: sql`coalesce(${conversations.botPausedAt}, now())` }),
         updatedAt: sql`now()`,
         version: sql`${conversations.version} + 1`,
       })

@@ -8,6 +8,7 @@ import type { OutboxMessage } from "../../queues/outbox-relay";
 
 export interface ClosingGroup {
   id: string;
+  threadKey: string;
   tenantId: string;
   conversationId: string;
   channelId: string;
@@ -18,7 +19,7 @@ export interface ClosingGroup {
 }
 
 export function closeGroupStatement(g: ClosingGroup): SQL {
-  const payload = { group_id: g.id, conversation_id: g.conversationId, contact_id: g.contactId, channel_id: g.channelId, message_ids: g.messageIds };
+  const payload = { group_id: g.id, conversation_id: g.conversationId, contact_id: g.contactId, channel_id: g.channelId, thread_key: g.threadKey, message_ids: g.messageIds };
   return sql`
     with g as (
       insert into message_groups (id, tenant_id, conversation_id, channel_id, contact_id, message_ids, started_at, completed_at, expires_at)

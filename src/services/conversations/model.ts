@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CONVERSATION_STATES, type conversations, type messages } from "../../db/schema";
+import { CONVERSATION_STATES, type conversations, type messageAnnotations, type messages } from "../../db/schema";
 import type { MessageContent } from "../../channels/inbound";
 
 export const MessageSchema = z
@@ -17,6 +17,19 @@ export const MessageSchema = z
     error: z.string().nullable(),
     reply_to_external_id: z.string().nullable(),
     created_at: z.string(),
+    annotations: z
+      .object({
+        language: z.string(),
+        intent: z.string(),
+        sentiment: z.object({ score: z.number(), label: z.enum(["positive", "neutral", "negative", "angry"]) }),
+        urgency: z.number(),
+        priority: z.enum(["P0", "P1", "P2", "P3"]),
+        entities: z.array(z.object({ type: z.string(), value: z.string() })),
+        source: z.string(),
+        corrected: z.boolean(),
+      })
+      .optional()
+      .openapi("Annotations", { description: "How an inbound message was understood (once its group was)" }),
   })
   .openapi("Message");
 export type Message = z.infer<typeof MessageSchema>;
@@ -34,6 +47,13 @@ export const ConversationSchema = z
     last_customer_message_at: z.string().nullable(),
     first_response_at: z.string().nullable(),
     resolved_at: z.string().nullable(),
+    language: z.string().nullable().openapi({ description: "The customer's latest language (ISO 639-1)" }),
+    intent: z.string().nullable(),
+    sentiment: z.object({ score: z.number().nullable(), label: z.string() }).nullable(),
+    priority: z.enum(["P0", "P1", "P2", "P3"]).nullable(),
+    bot_paused: z.boolean().openapi({ description: "An agent replied or was assigned: the bot stays quiet here" }),
+    flow: z.object({ id: z.string().uuid(), version: z.number().int() }).nullable().openapi({ description: "The flow version this conversation runs" }),
+    escalation_summary: z.string().nullable().openapi({ description: "What the bot handed over, for the agent" }),
     created_at: z.string(),
     updated_at: z.string(),
     version: z.number().int(),
@@ -61,6 +81,19 @@ export function toMessage(r: typeof messages.$inferSelect): Message {
   };
 }
 
+export function toAnnotations(a: typeof messageAnnotations.$inferSelect): NonNullable<Message["annotations"]> {
+  return {
+    language: a.language,
+    intent: a.intent,
+    sentiment: { score: a.sentimentScore, label: a.sentimentLabel as "neutral" },
+    urgency: a.urgency,
+    priority: a.priority as "P3",
+    entities: a.entities,
+    source: a.source,
+    corrected: a.correctedAt !== null,
+  };
+}
+
 export function toConversation(r: typeof conversations.$inferSelect): Conversation {
   return {
     id: r.id,
@@ -74,6 +107,13 @@ export function toConversation(r: typeof conversations.$inferSelect): Conversati
     last_customer_message_at: iso(r.lastCustomerMessageAt),
     first_response_at: iso(r.firstResponseAt),
     resolved_at: iso(r.resolvedAt),
+    language: r.language,
+    intent: r.intent,
+    sentiment: r.sentimentLabel ? { score: r.sentimentScore, label: r.sentimentLabel } : null,
+    priority: (r.priority as Conversation["priority"]) ?? null,
+    bot_paused: r.botPausedAt !== null,
+    flow: r.flowId && r.flowVersion ? { id: r.flowId, version: r.flowVersion } : null,
+    escalation_summary: r.escalationSummary,
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
     version: r.version,

@@ -1,0 +1,84 @@
+/**
+ * The thread object's bot state: it is the single writer of each conversation's running flow (current
+ * node, variables, the pending `ask`/`wait` timer), so turns run here one at a time, in order.
+ *
+ * Storage keys:
+ * - `bot:state`  {conversationId, state}: the flow state after the last turn;
+ * - `bot:carry`  message ids of groups a newer group superseded: answered with it, "both in view";
+ * - `bot:timer`  {at, node, key, conversationId}: the flow's durable timer (ask timeout, wait);
+ * - `bot:latest` the id of the group closed last (a turn for an older one is stale);
+ * - `x:bot:<turn key>` when that turn was taken (pruned with the seen ids).
+ */
+import { Database } from "../../src/db/client";
+import type { FlowState } from "../../src/flows/interpreter";
+import { loadConfig, type Env } from "../../src/env";
+import { createLogger } from "../../src/lib/log";
+import { publishOutbox } from "../../src/queues/outbox-relay";
+import { answerTurn, type BotTurnResult } from "../../src/services/bot/answer";
+import type { ServiceContext } from "../../src/services/context";
+
+export interface BotTimer {
+  at: number;
+  node: string;
+  key: string;
+  conversationId: string;
+}
+
+export interface GroupReady {
+  group_id: string;
+  conversation_id: string;
+  message_ids: string[];
+}
+
+type Turn = { kind: "group"; group: GroupReady } | { kind: "timer"; timer: BotTimer };
+
+export async function takeBotTurn(storage: DurableObjectStorage, env: Env, tenantId: string, turn: Turn): Promise<BotTurnResult> {
+  const key = turn.kind === "group" ? turn.group.group_id : turn.timer.key;
+  if ((await storage.get(`x:bot:${key}`)) !== undefined) return { status: "already", replies: [] };
+  const conversationId = turn.kind === "group" ? turn.group.conversation_id : turn.timer.conversationId;
+  const saved = await storage.get<{ conversationId: string; state: FlowState }>("bot:state");
+  const state = saved?.conversationId === conversationId ? saved.state : undefined;
+  const carry = turn.kind === "group" ? ((await storage.get<string[]>("bot:carry")) ?? []) : [];
+  const messageIds = turn.kind === "group" ? [...new Set([...carry, ...turn.group.message_ids])] : [];
+
+  // A turn is stale once the customer wrote again: a newer group closed, or new messages wait.
+  const isSuperseded = async () => {
+    if ((await storage.list({ prefix: "p:", limit: 1 })).size > 0) return true;
+    const open = await storage.get<{ messageIds: string[] }>("group");
+    if (open) return true;
+    if (turn.kind === "group") return ((await storage.get<string>("bot:latest")) ?? turn.group.group_id) !== turn.group.group_id;
+    return false;
+  };
+
+  const config = loadConfig(env);
+  // Its own connection: the alarm's persistence may run transactions at the same time.
+  const db = new Database(config, "parley-bot");
+  const ctx: ServiceContext = { requestId: `bot:${key}`, config, env, db, log: createLogger({ bot: key, tenant_id: tenantId }, config.ENVIRONMENT === "test"), tenantId, actor: { type: "system", name: "bot" } };
+  try {
+    const result = await answerTurn(ctx, { tenantId, conversationId, key, groupId: turn.kind === "group" ? turn.group.group_id : null, messageIds, ...(turn.kind === "timer" && { timer: true }), ...(state && { state }) }, isSuperseded);
+    const writes: Record<string, unknown> = { [`x:bot:${key}`]: Date.now() };
+    const remove: string[] = [];
+    if (result.status === "superseded") {
+      // A group's messages wait for the newer group; a timer that the customer's new message beat is moot.
+      if (turn.kind === "group") writes["bot:carry"] = messageIds;
+      else remove.push("bot:timer");
+    } else {
+      if (turn.kind === "group") remove.push("bot:carry");
+      if (result.state) writes["bot:state"] = { conversationId, state: result.state };
+      if (result.timer) writes["bot:timer"] = { at: Date.parse(result.timer.at), node: result.timer.node, key: crypto.randomUUID(), conversationId } satisfies BotTimer;
+      else if (result.status === "answered") remove.push("bot:timer");
+    }
+    void storage.put(writes);
+    if (remove.length) await storage.delete(remove);
+    if (result.replies.length > 0) await publishOutbox(db, env, tenantId).catch(() => {}); // the sweep catches what this misses
+    return result;
+  } finally {
+    await db.close();
+  }
+}
+
+/** A due flow timer, if any. */
+export async function dueBotTimer(storage: DurableObjectStorage, now = Date.now()): Promise<BotTimer | undefined> {
+  const timer = await storage.get<BotTimer>("bot:timer");
+  return timer && timer.at <= now ? timer : undefined;
+}

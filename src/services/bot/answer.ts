@@ -1,0 +1,229 @@
+/**
+ * One bot turn for a conversation: a closed message group (or a flow timer firing) is understood, the
+ * conversation's flow version runs on it, and everything it decided — annotations, replies (as
+ * outbound messages with their `message.outbound` events), tickets, escalation, reservations, the
+ * action log, the call summary — commits in one transaction, once per turn key (processed_events).
+ *
+ * The caller is the conversation's thread object, the single writer of bot state: it passes the state
+ * in, keeps the state that comes out, and tells (just before commit) whether a newer group has
+ * superseded this one, in which case nothing is written and its messages are answered with the next.
+ */
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "../../db/client";
+import { channels, contacts, conversations, messageAnnotations, messages } from "../../db/schema";
+import { run, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
+import { AppError } from "../../lib/errors";
+import { claimOnce } from "../../queues/outbox-consumer";
+import type { ServiceContext } from "../context";
+import { contentText } from "../conversations/model";
+import { recordEscalation, storeCallSummary } from "../escalations/escalations";
+import { ensureDefaultFlow, loadFlowVersion, recordFlowSteps, resolveFlowForChannel, type RunnableFlow } from "../flows/runtime";
+import { bookReservation } from "../reservations/reservations";
+import { openTicket } from "../tickets/tickets";
+import { callHttpsTarget } from "./http-port";
+import { annotateMessages, groupView, type AnnotatedMessage } from "./understand-group";
+
+export interface BotTurn {
+  tenantId: string;
+  conversationId: string;
+  /** Idempotency key: the group id, or the timer's key. A turn with a key already taken does nothing. */
+  key: string;
+  groupId: string | null;
+  /** Inbound messages to answer (the group's, plus any of superseded groups), oldest first. */
+  messageIds: string[];
+  timer?: boolean;
+  state?: FlowState;
+}
+
+export interface BotTurnResult {
+  status: "answered" | "already" | "superseded" | "silent";
+  reason?: string;
+  state?: FlowState;
+  timer?: FlowRunResult["timer"];
+  outcome?: FlowRunResult["outcome"];
+  replies: Array<typeof messages.$inferSelect>;
+}
+
+class Superseded extends Error {}
+
+/** A failing step must not abort the turn's transaction: each side effect runs in its own savepoint. */
+const inSavepoint = <T>(tx: Tx, fn: (sp: Tx) => Promise<T>) => tx.transaction((sp) => fn(sp as unknown as Tx));
+
+function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult) {
+  const customer = annotated.map((m) => m.text.trim()).filter(Boolean);
+  const view = groupView(annotated);
+  const actions = result.actions.map((a) => {
+    if (a.type === "create_ticket") return `Ticket ${(a.result as { ticket_number?: string } | undefined)?.ticket_number ?? ""} opened: ${a.title}`.trim();
+    if (a.type === "escalate") return `Handed to a human${a.reason ? `: ${a.reason}` : ""}`;
+    if (a.type === "reservation") return `Reservation ${(a.result as { confirmation_code?: string } | undefined)?.confirmation_code ?? "attempted"}`;
+    return "";
+  });
+  const first = customer[0] ?? "";
+  return {
+    summary: `${view?.intent && view.intent !== "unknown" ? `${view.intent.replace(/_/g, " ")}: ` : ""}${first.slice(0, 400)}${customer.length > 1 ? ` (+${customer.length - 1} more messages)` : ""}`,
+    key_points: customer.slice(-5).map((t) => t.slice(0, 300)),
+    action_items: actions.filter(Boolean),
+    overall_sentiment: view?.sentiment.label,
+    resolution_detected: result.outcome === "ended" && view?.sentiment.label !== "negative" && view?.sentiment.label !== "angry",
+    language: view?.language,
+  };
+}
+
+export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSuperseded: () => Promise<boolean>): Promise<BotTurnResult> {
+  const scope = { tenantId: turn.tenantId };
+  const read = await ctx.db.scoped(scope, async (tx) => {
+    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, turn.conversationId));
+    if (!conversation) return undefined;
+    const [contact] = await tx.select().from(contacts).where(eq(contacts.id, conversation.contactId));
+    const [channel] = await tx.select({ type: channels.type }).from(channels).where(eq(channels.id, conversation.channelId));
+    const inbound = turn.messageIds.length
+      ? await tx.select().from(messages).where(and(inArray(messages.id, turn.messageIds), eq(messages.direction, "inbound"))).orderBy(asc(messages.sequence))
+      : [];
+    return { conversation, contact, channelType: channel?.type ?? null, inbound };
+  });
+  if (!read) return { status: "silent", reason: "conversation gone", replies: [] };
+  const { conversation, contact, channelType, inbound } = read;
+  const annotated = await annotateMessages(
+    inbound.map((m) => ({ id: m.id, text: contentText(m.content as never) })),
+    contact?.language,
+  );
+  const view = groupView(annotated);
+
+  // Who answers: nobody after a human took over, or once the flow handed over or cannot run.
+  const paused = conversation.botPausedAt !== null || conversation.state === "escalated" || turn.state?.done === "escalated";
+  const prior = turn.state?.done === "ended" ? undefined : turn.state;
+
+  return ctx.db
+    .scoped(scope, async (tx) => {
+      if (!(await claimOnce(tx, turn.tenantId, "bot.turn", turn.key))) return { status: "already", replies: [] } satisfies BotTurnResult;
+      await storeAnnotations(tx, turn, annotated);
+      if (view) {
+        await tx
+          .update(conversations)
+          .set({ language: view.language !== "und" ? view.language : conversation.language, intent: view.intent, sentimentLabel: view.sentiment.label, sentimentScore: view.sentiment.score, priority: view.priority })
+          .where(eq(conversations.id, conversation.id));
+      }
+      if (paused) return { status: "silent", reason: conversation.botPausedAt ? "paused by an agent" : "escalated", state: turn.state, replies: [] } satisfies BotTurnResult;
+      // A conversation keeps the version it started on; a new (or finished) one takes the channel's published one.
+      const flow: RunnableFlow | null =
+        prior && conversation.flowId && conversation.flowVersion ? await loadFlowVersion(tx, conversation.flowId, conversation.flowVersion) : await channelFlow(tx, turn.tenantId, conversation.channelId);
+      if (!flow) return { status: "silent", reason: "no published flow", replies: [] } satisfies BotTurnResult;
+
+      let escalation: { reason?: string; summary: string } | undefined;
+      const ports: FlowPorts = {
+        knowledgeAnswer: async () => null, // knowledge search is not built yet: the flow takes `on_no_answer`
+        createTicket: (t) =>
+          inSavepoint(tx, async (sp) => {
+            const ticket = await openTicket(sp, turn.tenantId, { title: t.title.slice(0, 200), conversation_id: conversation.id, ...(t.priority && { priority: t.priority as "P2" }), ...(t.category && { category: t.category }), description: t.summary.slice(0, 10_000) });
+            return { id: ticket.id, ticket_number: ticket.ticket_number };
+          }),
+        escalate: (e) =>
+          inSavepoint(tx, async (sp) => {
+            await recordEscalation(sp, turn.tenantId, { conversation_id: conversation.id, reason: (e.reason ?? "flow escalation").slice(0, 200), summary: e.summary.slice(0, 10_000), ...(view && { priority: view.priority as "P2" }) });
+            escalation = e;
+          }),
+        reserve: async (r) => {
+          if (!r.slot_date || !r.slot_time || !contact) return { ok: false, reason: "no slot chosen" };
+          try {
+            const booked = await inSavepoint(tx, (sp) => bookReservation(sp, turn.tenantId, { contact_id: contact.id, conversation_id: conversation.id, slot_date: r.slot_date!, slot_time: r.slot_time!, ...(r.party_size && { party_size: r.party_size }), ...(r.reservation_type && { reservation_type: r.reservation_type }) }));
+            return { ok: true, confirmation_code: booked.confirmation_code, id: booked.id };
+          } catch (err) {
+            if (err instanceof AppError) return { ok: false, reason: err.message };
+            throw err;
+          }
+        },
+        http: (req) => callHttpsTarget(req),
+      };
+      const started = Date.now();
+      const result = await run(
+        flow.definition,
+        prior,
+        {
+          messages: annotated.map((m) => ({ text: m.text })),
+          ...(view && { annotations: view }),
+          contact: { id: contact?.id, name: contact?.name ?? null, email: contact?.emails[0] ?? null, phone: contact?.phones[0] ?? null, language: contact?.language ?? null, attributes: (contact?.attributes as Record<string, unknown>) ?? {} },
+          channel: { type: channelType },
+          now: started,
+          ...(turn.timer && { timer: true }),
+        },
+        ports,
+      );
+      // The last moment a newer group can take this turn's place: its reply must not go out stale.
+      if (await isSuperseded()) throw new Superseded();
+
+      const replies = result.replies.length
+        ? await tx
+            .insert(messages)
+            .values(result.replies.map((r) => ({ id: crypto.randomUUID(), tenantId: turn.tenantId, conversationId: conversation.id, channelId: conversation.channelId, direction: "outbound" as const, senderType: "bot" as const, content: { type: "text", text: r.text }, text: r.text, status: "pending" as const })))
+            .returning()
+        : [];
+      if (replies.length) {
+        await tx.execute(sql`insert into outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, payload)
+          select gen_random_uuid(), ${turn.tenantId}::uuid, 'message.outbound', 'message', r.id::text,
+            jsonb_build_object('message_id', r.id, 'conversation_id', ${conversation.id}::uuid, 'channel_id', ${conversation.channelId}::uuid)
+          from unnest(${`{${replies.map((r) => r.id).join(",")}}`}::uuid[]) with ordinality as r(id, n) order by n`);
+      }
+      const escalated = result.outcome === "escalated" || escalation !== undefined;
+      await tx
+        .update(conversations)
+        .set({
+          flowId: flow.flowId,
+          flowVersion: flow.version,
+          ...(replies.length && { messageCount: sql`${conversations.messageCount} + ${replies.length}`, lastMessageAt: sql`now()` }),
+          // Escalated: a human owes the answer. Answered by the bot: the customer's turn.
+          ...(escalated ? { state: "escalated" as const, previousState: conversation.state, escalationSummary: escalation?.summary ?? summaryOf(annotated, result).summary } : replies.length ? { state: "awaiting_customer" as const, previousState: conversation.state } : {}),
+          updatedAt: sql`now()`,
+          version: sql`${conversations.version} + 1`,
+        })
+        .where(eq(conversations.id, conversation.id));
+      await recordFlowSteps(tx, { tenantId: turn.tenantId, conversationId: conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
+      if (result.outcome === "ended" || escalated) await storeCallSummary(tx, turn.tenantId, { conversation_id: conversation.id, ...cleanSummary(summaryOf(annotated, result)) });
+      return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies } satisfies BotTurnResult;
+    })
+    .catch((err: unknown) => {
+      if (err instanceof Superseded) return { status: "superseded", replies: [] } satisfies BotTurnResult;
+      throw err;
+    });
+}
+
+/** The channel's published flow; a workspace that predates default flows gets its default now. */
+async function channelFlow(tx: Tx, tenantId: string, channelId: string) {
+  const flow = await resolveFlowForChannel(tx, channelId);
+  if (flow) return flow;
+  await ensureDefaultFlow(tx, tenantId);
+  return resolveFlowForChannel(tx, channelId);
+}
+
+function cleanSummary(s: ReturnType<typeof summaryOf>) {
+  return {
+    summary: s.summary || "(no text)",
+    key_points: s.key_points.filter(Boolean),
+    action_items: s.action_items,
+    ...(s.overall_sentiment && { overall_sentiment: s.overall_sentiment }),
+    resolution_detected: s.resolution_detected,
+    ...(s.language && /^[a-z]{2,3}$|^und$/.test(s.language) && { language: s.language }),
+  };
+}
+
+async function storeAnnotations(tx: Tx, turn: BotTurn, annotated: AnnotatedMessage[]) {
+  if (annotated.length === 0) return;
+  await tx
+    .insert(messageAnnotations)
+    .values(
+      annotated.map((m) => ({
+        messageId: m.id,
+        tenantId: turn.tenantId,
+        conversationId: turn.conversationId,
+        language: m.annotations.language,
+        intent: m.annotations.intent,
+        sentimentScore: m.annotations.sentiment.score,
+        sentimentLabel: m.annotations.sentiment.label,
+        urgency: m.annotations.urgency,
+        priority: m.annotations.priority,
+        entities: m.annotations.entities,
+        source: m.annotations.source,
+      })),
+    )
+    // A message carried over from a superseded group was annotated then; an agent's correction stays.
+    .onConflictDoNothing();
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { apiMessage, createApiChannel, eventually, postSigned, threadOf } from "./channel-harness";
+import { call, createTenant, expectStatus, ownerQuery } from "./harness";
+
+async function botReplies(channelId: string) {
+  return ownerQuery("select id, text, status, conversation_id from messages where channel_id = $1 and sender_type = 'bot' order by sequence", [channelId]);
+}
+
+async function onlyConversation(channelId: string) {
+  return eventually(async () => {
+    const rows = await ownerQuery("select * from conversations where channel_id = $1", [channelId]);
+    expect(rows).toHaveLength(1);
+    return rows[0];
+  });
+}
+
+describe("the conversation brain", () => {
+  it("answers a Spanish message once, in Spanish, however often the message is delivered", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    const msg = apiMessage({ from: { id: "cliente-1", name: "Lucía" }, text: "Hola, buenas tardes. Tengo una pregunta sobre mi pedido" });
+    const results = await Promise.all(Array.from({ length: 5 }, () => postSigned(ch, msg)));
+    for (const r of results) expectStatus(r, 200);
+    const [reply] = await eventually(async () => {
+      const rows = await botReplies(ch.id);
+      expect(rows.length).toBeGreaterThanOrEqual(1);
+      return rows;
+    });
+    expect(reply.text).toMatch(/hola|gracias|ayud/i);
+    await new Promise((r) => setTimeout(r, 1500));
+    const replies = await botReplies(ch.id);
+    // One turn for the one group: however many replies the flow's greeting is, each was written once.
+    const turns = await ownerQuery("select count(*)::int as n from processed_events where tenant_id = $1 and consumer = 'bot.turn'", [t.id]);
+    expect(turns[0].n).toBe(1);
+    expect(new Set(replies.map((r) => r.text)).size).toBe(replies.length);
+    const conv = await onlyConversation(ch.id);
+    expect(conv.language).toBe("es");
+    expect(conv.flow_id).not.toBeNull();
+    // The message is shown understood.
+    const msgs = await call("GET", `/v1/conversations/${conv.id}/messages`, { token: t.owner.token });
+    expectStatus(msgs, 200);
+    const inbound = msgs.body.data.find((m: { direction: string }) => m.direction === "inbound");
+    expect(inbound.annotations).toMatchObject({ language: "es", source: expect.any(String) });
+    expect(["P0", "P1", "P2", "P3"]).toContain(inbound.annotations.priority);
+    // Every step left an action log row.
+    const log = await ownerQuery("select node_type from flow_action_logs where tenant_id = $1", [t.id]);
+    expect(log.length).toBeGreaterThan(0);
+  });
+
+  it("escalates at once when the customer asks for a person, with a summary for the agent", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "cliente-2" }, text: "quiero hablar con una persona" })), 200);
+    const conv = await eventually(async () => {
+      const c = await onlyConversation(ch.id);
+      expect(c.state).toBe("escalated");
+      return c;
+    });
+    expect(conv.escalation_summary).toBeTruthy();
+    const escalations = await ownerQuery("select reason, summary, status from escalations where conversation_id = $1", [conv.id]);
+    expect(escalations).toHaveLength(1);
+    const summary = await ownerQuery("select summary, language from call_summaries where conversation_id = $1", [conv.id]);
+    expect(summary).toHaveLength(1);
+    const api = await call("GET", `/v1/conversations/${conv.id}`, { token: t.owner.token });
+    expect(api.body).toMatchObject({ state: "escalated", escalation_summary: expect.any(String) });
+    // Handed over: the next message gets no bot answer.
+    const before = (await botReplies(ch.id)).length;
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "cliente-2" }, text: "¿hola? ¿hay alguien?" })), 200);
+    await eventually(async () => expect((await ownerQuery("select count(*)::int as n from processed_events where tenant_id = $1 and consumer = 'bot.turn'", [t.id]))[0].n).toBe(2));
+    expect(await botReplies(ch.id)).toHaveLength(before);
+  });
+
+  it("stays quiet once an agent has replied", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "c-3" }, text: "Hello, I have a question about pricing" })), 200);
+    await eventually(async () => expect((await botReplies(ch.id)).length).toBeGreaterThan(0));
+    const conv = await onlyConversation(ch.id);
+    expectStatus(await call("POST", `/v1/conversations/${conv.id}/messages`, { token: t.owner.token, body: { content: "Hi! I'm Sam from the team." } }), 202);
+    const before = (await botReplies(ch.id)).length;
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "c-3" }, text: "Thanks Sam, what does the pro plan cost?" })), 200);
+    await eventually(async () => expect((await ownerQuery("select count(*)::int as n from processed_events where tenant_id = $1 and consumer = 'bot.turn'", [t.id]))[0].n).toBe(2));
+    expect(await botReplies(ch.id)).toHaveLength(before);
+    const api = await call("GET", `/v1/conversations/${conv.id}`, { token: t.owner.token });
+    expect(api.body.bot_paused).toBe(true);
+  });
+
+  it("changes nothing when a group's turn is asked for again", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "c-4" }, text: "Bonjour, je voudrais des informations" })), 200);
+    await eventually(async () => expect((await botReplies(ch.id)).length).toBeGreaterThan(0));
+    const replies = (await botReplies(ch.id)).length;
+    const [group] = await ownerQuery("select id, conversation_id, message_ids from message_groups where channel_id = $1", [ch.id]);
+    const again = await threadOf(t.id, ch.id, "c-4").runBot({ group_id: group.id, conversation_id: group.conversation_id, message_ids: group.message_ids });
+    expect(again).toBe("already");
+    expect(await botReplies(ch.id)).toHaveLength(replies);
+  });
+});
