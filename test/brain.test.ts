@@ -97,3 +97,64 @@ describe("the conversation brain", () => {
     expect(await botReplies(ch.id)).toHaveLength(replies);
   });
 });
+
+describe("the brain on a provider channel, with versions and timers", () => {
+  it("sends the bot's answer to the provider once for five concurrent deliveries of one message", async () => {
+    const { createChannel, providerAccount, providerRequests, registerAccount } = await import("./channels-fixtures");
+    const t = await createTenant();
+    const { channel, body } = await createChannel(t, "telegram");
+    await ownerQuery("update channels set debounce_ms = 200 where id = $1", [channel.id]);
+    const account = providerAccount("telegram", body.credentials!);
+    await registerAccount(account);
+    const update = JSON.stringify({ update_id: 77001, message: { message_id: 501, from: { id: 4242, is_bot: false, first_name: "Ana", language_code: "es" }, chat: { id: 4242, type: "private" }, date: Math.floor(Date.now() / 1000), text: "Hola, necesito ayuda con mi cuenta por favor" } });
+    const path = new URL(channel.webhook_url).pathname;
+    const results = await Promise.all(Array.from({ length: 5 }, () => call("POST", path, { rawBody: update, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": body.credentials!.secret_token! } })));
+    for (const r of results) expectStatus(r, 200);
+    const replies = await eventually(async () => {
+      const rows = await ownerQuery("select id, text, status from messages where channel_id = $1 and sender_type = 'bot' order by sequence", [channel.id]);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.status === "sent")).toBe(true);
+      return rows;
+    }, 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const sent = (await providerRequests(account)).filter((r) => r.path.endsWith("/sendMessage"));
+    expect(sent).toHaveLength(replies.length);
+    expect(sent.map((r) => JSON.parse(r.body).text)).toEqual(replies.map((r) => r.text));
+  });
+
+  it("runs a channel's own published flow, and its ask times out on a durable timer", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    const definition = {
+      start: "ask_order",
+      nodes: {
+        ask_order: { type: "ask", text: "What is your order number?", save_as: "order", timeout_s: 1, next: "thanks", on_timeout: "nudge" },
+        thanks: { type: "message", text: "Thanks, looking up {{vars.order}}.", next: "done" },
+        nudge: { type: "message", text: "Still there? Write your order number when you can.", next: "done" },
+        done: { type: "end" },
+      },
+    };
+    const created = await call("POST", "/v1/flows", { token: t.owner.token, body: { name: "Order lookup", definition } });
+    expectStatus(created, 201);
+    expectStatus(await call("POST", `/v1/flows/${created.body.id}/publish`, { token: t.owner.token, body: {} }), 200);
+    expectStatus(await call("PATCH", `/v1/channels/${ch.id}`, { token: t.owner.token, body: { flow_id: created.body.id } }), 200);
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "c-timer" }, text: "hi" })), 200);
+    await eventually(async () => expect((await botReplies(ch.id)).map((r) => r.text)).toEqual(["What is your order number?"]));
+    // Nobody answers: the timer, kept in the thread object's storage, fires the ask's on_timeout.
+    await eventually(async () => expect((await botReplies(ch.id)).map((r) => r.text)).toEqual(["What is your order number?", "Still there? Write your order number when you can."]), 15_000);
+    const [conv] = await ownerQuery("select flow_id, flow_version from conversations where channel_id = $1", [ch.id]);
+    expect(conv).toMatchObject({ flow_id: created.body.id, flow_version: 1 });
+  });
+
+  it("writes nothing for a stale group's turn once a newer group has closed", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "c-stale" }, text: "Hello there, I need help" })), 200);
+    await eventually(async () => expect((await botReplies(ch.id)).length).toBeGreaterThan(0));
+    const before = (await botReplies(ch.id)).length;
+    const [group] = await ownerQuery("select conversation_id, message_ids from message_groups where channel_id = $1", [ch.id]);
+    const stale = await threadOf(t.id, ch.id, "c-stale").runBot({ group_id: crypto.randomUUID(), conversation_id: group.conversation_id, message_ids: group.message_ids });
+    expect(stale).toBe("superseded");
+    expect(await botReplies(ch.id)).toHaveLength(before);
+  });
+});

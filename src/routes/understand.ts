@@ -1,0 +1,28 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { AnnotationsSchema } from "../understanding/port";
+import { understandText } from "../understanding/service";
+import { bearerSecurity, protectedErrors } from "./errors";
+import type { AppEnv } from "./hono-env";
+
+const UnderstandInputSchema = z
+  .object({
+    text: z.string().min(1).max(4000),
+    language_hint: z
+      .string()
+      .regex(/^[A-Za-z]{2}(?:[-_][A-Za-z0-9]{2,8})?$/, "an ISO 639-1 code, optionally with a region (es, pt-BR)")
+      .optional(),
+  })
+  .openapi("UnderstandInput");
+
+export const route = createRoute({
+  method: "post",
+  path: "/v1/understand",
+  tags: ["understanding"],
+  summary: "Annotate a text: language, intent, sentiment, urgency, priority, entities",
+  security: bearerSecurity,
+  request: { body: { required: true, content: { "application/json": { schema: UnderstandInputSchema } } } },
+  responses: { 200: { description: "The annotations", content: { "application/json": { schema: AnnotationsSchema.openapi("Annotations") } } }, ...protectedErrors },
+});
+
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>
+  c.json(await understandText({ ctx: c.get("ctx"), input: c.req.valid("json") }), 200);
