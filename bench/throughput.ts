@@ -24,6 +24,10 @@ export interface IngestFigures extends PhaseFigures {
   distinctRows: number;
   groups: number;
   statements: number;
+  /** Statements on the thread objects' persistence path alone (application_name parley-thread). */
+  threadStatements: number;
+  /** Statements by path (application_name), to tell persistence from consumers and the bot. */
+  byApplication: Record<string, number>;
   roundTrips: number;
   connections: number;
   /** ErrorResponses Postgres sent back during the phase, and the latest of them. */
@@ -62,6 +66,8 @@ async function ingestPhase(b: Bench, prefix: string, o: ThroughputOptions, rate?
     distinctRows: stored.distinct,
     groups,
     statements: after.statements - before.statements,
+    threadStatements: (after.byApplication["parley-thread"]?.statements ?? 0) - (before.byApplication["parley-thread"]?.statements ?? 0),
+    byApplication: Object.fromEntries(Object.entries(after.byApplication).map(([k, v]) => [k, v.statements - (before.byApplication[k]?.statements ?? 0)])),
     roundTrips: after.roundTrips - before.roundTrips,
     connections: after.connections - before.connections,
     errors: after.errors - before.errors,

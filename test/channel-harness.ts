@@ -46,7 +46,8 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000)
 }
 
 export async function messagesOf(channelId: string) {
-  return ownerQuery("select id, external_id, text, direction, conversation_id from messages where channel_id = $1 order by sequence", [channelId]);
+  // The customer's messages: the bot answers on these channels too.
+  return ownerQuery("select id, external_id, text, direction, conversation_id from messages where channel_id = $1 and direction = 'inbound' order by sequence", [channelId]);
 }
 
 export async function groupsOf(channelId: string) {

@@ -18,6 +18,11 @@ export interface WsBridgeStats {
   errors: number;
   /** The latest few of them, "SQLSTATE message", newest last: why a benchmark's writes are not landing. */
   lastErrors: string[];
+  /**
+   * Statements and connections by the client's application_name (the Worker names its paths: the
+   * thread's persistence `parley-thread`, the bot `parley-bot`, requests and consumers `parley`).
+   */
+  byApplication: Record<string, { statements: number; connections: number }>;
 }
 
 export interface WsBridge {
@@ -42,7 +47,7 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 export async function startWsBridge(opts: { port?: number; latencyMs?: number } = {}): Promise<WsBridge> {
   let latencyMs = opts.latencyMs ?? 0;
   let down = false;
-  const stats: WsBridgeStats = { connections: 0, refused: 0, statements: 0, roundTrips: 0, errors: 0, lastErrors: [] };
+  const stats: WsBridgeStats = { connections: 0, refused: 0, statements: 0, roundTrips: 0, errors: 0, lastErrors: [], byApplication: {} };
   const links = new Set<() => void>();
   const wss = new WebSocketServer({
     host: "127.0.0.1",
@@ -181,9 +186,10 @@ function endsWithTerminate(data: Buffer): boolean {
  * Follows the client side of the Postgres protocol (after the untyped startup message, every message is
  * type byte + int32 length) and counts Query/Execute/Sync messages. Only used for figures, never gating.
  */
-function protocolCounter(stats: { statements: number; roundTrips: number }, sslRequested: { value: boolean }) {
+function protocolCounter(stats: Pick<WsBridgeStats, "statements" | "roundTrips" | "byApplication">, sslRequested: { value: boolean }) {
   let started = false;
   let buffer = Buffer.alloc(0);
+  let app: { statements: number; connections: number } | undefined;
   return (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk]);
     for (;;) {
@@ -192,19 +198,29 @@ function protocolCounter(stats: { statements: number; roundTrips: number }, sslR
         const len = buffer.readInt32BE(0);
         const code = buffer.readInt32BE(4);
         if (buffer.length < len) return;
+        const message = buffer.subarray(0, len);
         buffer = buffer.subarray(len);
         if (code === SSL_REQUEST) sslRequested.value = true;
-        else started = true; // an SSLRequest is followed by the real startup message
+        else {
+          started = true; // an SSLRequest is followed by the real startup message
+          // Startup parameters: NUL-terminated name/value pairs after the protocol version.
+          const parts = message.subarray(8).toString("utf8").split("\0");
+          const at = parts.indexOf("application_name");
+          const name = at >= 0 ? parts[at + 1] || "(unnamed)" : "(unnamed)";
+          app = stats.byApplication[name] ??= { statements: 0, connections: 0 };
+          app.connections += 1;
+        }
         continue;
       }
       if (buffer.length < 5) return;
       const len = buffer.readInt32BE(1);
       if (buffer.length < 1 + len) return;
       const type = String.fromCharCode(buffer[0]!);
-      if (type === "Q") {
+      if (type === "Q" || type === "E") {
         stats.statements += 1;
-        stats.roundTrips += 1;
-      } else if (type === "E") stats.statements += 1;
+        if (app) app.statements += 1;
+      }
+      if (type === "Q") stats.roundTrips += 1;
       else if (type === "S") stats.roundTrips += 1;
       buffer = buffer.subarray(1 + len);
     }
