@@ -112,7 +112,7 @@ export async function chaosScenario(b: Bench, latencyMs: number, o: ChaosOptions
   const { inputs, requests, duplicatesSent } = plan(b, tag, o);
   // Set-aside rows of this run only: ids are serial, and a row's received_at may be the delivery's own time.
   const [{ id: lastEventId }] = (await b.db.query("select coalesce(max(id), 0) as id from channel_events where channel_id = $1", [b.channelId])).rows;
-  const before = { ...b.stack.bridge.stats };
+  const before = structuredClone(b.stack.bridge.stats);
 
   // The outage is centred on the middle of the run, as planned from the pace (the run itself is on
   // another thread, so the timers here are the only clock that can cut the database mid-run).
@@ -184,7 +184,7 @@ export async function chaosScenario(b: Bench, latencyMs: number, o: ChaosOptions
   const asideRows = await setAside();
   asideIds = new Set(asideRows.flat());
   const cpu = meter();
-  const after = { ...b.stack.bridge.stats };
+  const after = structuredClone(b.stack.bridge.stats);
 
   const firstNon200 = (x: Input) => statusesOf.get(x.externalId)!.find((s) => s !== 200) ?? 0;
   const lostIds = validAcked.filter((x) => !stored.has(x.externalId)).map((x) => x.externalId);

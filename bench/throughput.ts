@@ -48,13 +48,13 @@ export interface ThroughputFigures {
 async function ingestPhase(b: Bench, prefix: string, o: ThroughputOptions, rate?: number): Promise<IngestFigures> {
   const { jobs, distinct, duplicatesSent } = makeJobs(b, o.count, prefix, o.dupRate);
   const [{ now: since }] = (await b.db.query("select now()")).rows;
-  const before = { ...b.stack.bridge.stats };
+  const before = structuredClone(b.stack.bridge.stats);
   const meter = cpuMeter(b);
   const run = await drive(b, jobs, o.concurrency, rate);
   // The work behind the 200 (thread objects persisting, groups flushing) is part of each message's cost.
   const stored = await drain(b, prefix, distinct);
   const cpu = meter();
-  const after = { ...b.stack.bridge.stats };
+  const after = structuredClone(b.stack.bridge.stats);
   const groups = Number((await b.db.query("select count(*)::int as n from message_groups where channel_id = $1 and created_at >= $2", [b.channelId, since])).rows[0].n);
   return {
     run,

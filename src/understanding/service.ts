@@ -15,10 +15,11 @@ export interface UnderstandInput {
  * uncached and unmetered, which only the offline default (no provider) does by design.
  */
 export function annotatorFor(ctx: ServiceContext, tenantId: string, deps: Omit<SelectDeps, "tenantId" | "ai"> = {}): Annotator {
-  const config = loadUnderstandingConfig(ctx.env);
+  // AI_* settings are optional vars and secrets outside the generated binding types.
+  const config = loadUnderstandingConfig(ctx.env as unknown as Record<string, unknown>);
   return selectAnnotator(config, {
     tenantId,
-    ai: ctx.env.AI as AiBinding | undefined,
+    ai: (ctx.env as unknown as { AI?: AiBinding }).AI,
     onError: (reason, error) => ctx.log.warn("understanding provider fell back", { reason, error: String(error) }),
     ...deps,
   });

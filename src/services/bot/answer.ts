@@ -84,6 +84,8 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
   if (!read) return { status: "silent", reason: "conversation gone", replies: [] };
   const { conversation, contact, channelType, inbound } = read;
   const annotated = await annotateMessages(
+    ctx,
+    turn.tenantId,
     inbound.map((m) => ({ id: m.id, text: contentText(m.content as never) })),
     contact?.language,
   );

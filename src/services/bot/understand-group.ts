@@ -4,7 +4,9 @@
  * the strongest urgency, the most negative sentiment, the language of the longest text that tells.
  */
 import type { Annotations } from "../../flows/interpreter";
-import { understandOffline } from "../../understanding";
+import type { ServiceContext } from "../context";
+import { annotatorFor } from "../../understanding/service";
+import { aiStores } from "./ai-stores";
 
 export interface AnnotatedMessage {
   id: string;
@@ -22,10 +24,16 @@ export interface AnnotatedMessage {
 
 const RANK: Record<string, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
 
-export async function annotateMessages(messages: Array<{ id: string; text: string }>, contactLanguage?: string | null): Promise<AnnotatedMessage[]> {
+/**
+ * Annotates with the configured annotator (offline by default; Workers AI or an OpenAI-compatible
+ * endpoint with the workspace's budget, cache and `ai.call` metering), which falls back to the offline
+ * one on any provider failure or an exhausted budget and says so in `source`.
+ */
+export async function annotateMessages(ctx: ServiceContext, tenantId: string, messages: Array<{ id: string; text: string }>, contactLanguage?: string | null): Promise<AnnotatedMessage[]> {
+  const annotator = annotatorFor(ctx, tenantId, aiStores(ctx, tenantId));
   const out: AnnotatedMessage[] = [];
   for (const m of messages) {
-    const a = (await understandOffline(m.text, contactLanguage ? { contactLanguage } : {})) as AnnotatedMessage["annotations"];
+    const a = (await annotator.understand(m.text, contactLanguage ? { contactLanguage } : {})) as AnnotatedMessage["annotations"];
     out.push({ id: m.id, text: m.text, annotations: a });
   }
   return out;
