@@ -75,6 +75,8 @@ export default defineConfig(async () => {
                   TELEGRAM_API_BASE: `${providersUrl}/telegram`,
                   TWILIO_API_BASE: `${providersUrl}/twilio`,
                   MAILGUN_API_BASE: `${providersUrl}/mailgun`,
+                  // More fuzz cases per operation than npm test's default (test/fuzz.security.test.ts).
+                  PARLEY_FUZZ_RUNS: process.env.PARLEY_FUZZ_RUNS ?? "",
                 },
               },
             }),

@@ -1,3 +1,4 @@
+import { storableInput } from "./middleware/storable-input";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -39,6 +40,8 @@ export function createApp() {
   );
   // The live socket authenticates itself (browsers cannot send headers on a WebSocket).
   app.route("/", liveRoutes);
+  // Text Postgres cannot store (NUL, lone surrogates) is a 400 naming the field, on every route at once.
+  app.use("/v1/*", storableInput);
   app.use("/v1/*", async (c, next) => (PUBLIC_API_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
 
   registerRoutes(app);

@@ -6,7 +6,7 @@ import { createLogger } from "../src/lib/log";
 import { aiStores } from "../src/services/bot/ai-stores";
 import type { ServiceContext } from "../src/services/context";
 import { checkBudget, recordSpend } from "../src/understanding";
-import { createTenant, ownerQuery } from "./harness";
+import { call, createTenant, expectStatus, ownerQuery } from "./harness";
 
 function systemCtx(tenantId: string): ServiceContext {
   const config = loadConfig(env as unknown as Env);
@@ -28,6 +28,11 @@ describe("the annotator's budget, cache and metering in Postgres", () => {
     const [row] = await ownerQuery("select spent_cents, calls, exhausted_at from ai_spend where tenant_id = $1", [t.id]);
     expect(row).toMatchObject({ spent_cents: 11, calls: 3 });
     expect(row.exhausted_at).not.toBeNull();
+    // The owner sees why on the billing page and in the API.
+    const billing = await call("GET", "/v1/billing", { token: t.owner.token });
+    expectStatus(billing, 200);
+    expect(billing.body.ai_budget).toMatchObject({ monthly_limit_cents: 10, spent_cents: 11, calls: 3 });
+    expect(billing.body.warnings.join(" ")).toContain("AI budget");
     await ctx.db.close();
   });
 

@@ -15,17 +15,17 @@ const meterEvents = async (customer: string) => (await stripeDouble(`/meter-even
 const streamCalls = async (customer: string) => (await stripeDouble(`/requests?path=/v2/billing/meter_event_stream&customer=${customer}`)).data as any[];
 
 describe("usage metering", () => {
-  it("counts each billable message once, however often the outbox delivers it", async () => {
+  it("counts each sent message once, however often the outbox delivers it, and never bills what customers send", async () => {
     const t = await createTenant();
     const events = [...(await insertMessageEvents(t.id, 3, "message.received")), ...(await insertMessageEvents(t.id, 2, "message.sent"))];
     const first = await runQueue("parley-outbox", events);
     expect(first.explicitAcks, JSON.stringify(first)).toHaveLength(5);
     await runQueue("parley-outbox", events, 2);
-    await Promise.all([runQueue("parley-outbox", events.slice(0, 2), 3), runQueue("parley-outbox", events.slice(0, 2), 3)]);
-    expect(await counters(t.id)).toEqual([expect.objectContaining({ quantity: "5", reported: "0" })]);
+    await Promise.all([runQueue("parley-outbox", events.slice(3), 3), runQueue("parley-outbox", events.slice(3), 3)]);
+    expect(await counters(t.id)).toEqual([expect.objectContaining({ quantity: "2", reported: "0" })]);
     const res = await call("GET", "/v1/billing", { token: t.owner.token });
     // A trial is not billed: counted exactly, nothing sent to Stripe.
-    expect(res.body, res.text).toMatchObject({ usage: { messages: 5 }, reported: { messages: 0 } });
+    expect(res.body, res.text).toMatchObject({ usage: { messages: 2 }, reported: { messages: 0 } });
   });
 
   it("reports a subscribed workspace's messages to Stripe in batches, identified by their outbox event ids", async () => {
@@ -80,14 +80,15 @@ describe("plan limits at the edge", () => {
   it("refuses messages past the plan's limit from the quota object, without rereading Postgres per message", async () => {
     const t = await createTenant();
     const limit = PLANS.trial.limits.messages;
-    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound", units: limit - 10 })).toMatchObject({ allowed: true });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound", units: limit - 10 })).toMatchObject({ allowed: true });
     const stub = env.TENANT_QUOTA.get(env.TENANT_QUOTA.idFromName(t.id));
     const loadedAt = await runInDurableObject(stub, (o: TenantQuota) => (o as any).state.loadedAt as number);
     for (let i = 0; i < 9; i++) expect((await checkMessageQuota(workerEnv, t.id, { direction: "outbound" })).allowed).toBe(true);
-    const last = await checkMessageQuota(workerEnv, t.id, { direction: "inbound" });
+    const last = await checkMessageQuota(workerEnv, t.id, { direction: "outbound" });
     expect(last).toMatchObject({ allowed: true, used: limit, warning: expect.stringContaining(`${limit}`) });
-    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
     expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
+    // What customers send is never refused, and uses up nothing.
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: true });
     expect(await runInDurableObject(stub, (o: TenantQuota) => (o as any).state.loadedAt)).toBe(loadedAt);
   });
 
@@ -99,8 +100,8 @@ describe("plan limits at the edge", () => {
     const conv = (await call("GET", "/v1/conversations", { token: t.owner.token })).body.data[0];
     expectStatus(await call("POST", `/v1/conversations/${conv.id}/messages`, { token: t.owner.token, body: { content: "First answer" } }), 202);
     // Use up the rest of the period's messages (the decision says how many are used so far).
-    const { used } = await checkMessageQuota(workerEnv, t.id, { direction: "inbound" });
-    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound", units: PLANS.trial.limits.messages - used })).toMatchObject({ allowed: true });
+    const { used } = await checkMessageQuota(workerEnv, t.id, { direction: "outbound", units: 0 });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound", units: PLANS.trial.limits.messages - used })).toMatchObject({ allowed: true });
     const refused = await call("POST", `/v1/conversations/${conv.id}/messages`, { token: t.owner.token, body: { content: "One too many" } });
     expectError(refused, 402, "PAYMENT_REQUIRED");
     expect(refused.body.error.message).toMatch(/limit|plan/i);
@@ -130,10 +131,10 @@ describe("plan limits at the edge", () => {
 
   it("raises the limit the moment a subscription starts", async () => {
     const t = await createTenant();
-    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound", units: PLANS.trial.limits.messages })).toMatchObject({ allowed: true });
-    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound", units: PLANS.trial.limits.messages })).toMatchObject({ allowed: true });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound" })).toMatchObject({ allowed: false, reason: "limit_reached" });
     await subscribe(t, "starter");
-    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: true, limit: PLANS.starter.limits.messages });
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound" })).toMatchObject({ allowed: true, limit: PLANS.starter.limits.messages });
   });
 
   it("caps channels and seats by plan for the code that adds them", async () => {
@@ -151,9 +152,14 @@ describe("plan limits at the edge", () => {
 
   it("counts units from the database when the quota object starts, so a restart forgets nothing", async () => {
     const t = await createTenant();
-    const events = await insertMessageEvents(t.id, 3);
-    await runQueue("parley-outbox", events);
-    expect(await checkMessageQuota(workerEnv, t.id, { direction: "inbound" })).toMatchObject({ allowed: true, used: 4 });
+    // Three messages the workspace sent this period, written as the reply path writes them.
+    const contact = await t.createContact();
+    const [ch] = await ownerQuery("insert into channels (id, tenant_id, type, name) values (gen_random_uuid(), $1, 'api', 'seeded') returning id", [t.id]);
+    const [conv] = await ownerQuery("insert into conversations (id, tenant_id, channel_id, contact_id, thread_key) values (gen_random_uuid(), $1, $2, $3, 'seeded') returning id", [t.id, ch.id, contact.id]);
+    for (let i = 0; i < 3; i++) {
+      await ownerQuery("insert into messages (id, tenant_id, conversation_id, channel_id, direction, sender_type, content, status) values (gen_random_uuid(), $1, $2, $3, 'outbound', 'agent', '{}'::jsonb, 'sent')", [t.id, conv.id, ch.id]);
+    }
+    expect(await checkMessageQuota(workerEnv, t.id, { direction: "outbound" })).toMatchObject({ allowed: true, used: 4 });
     expectStatus(await call("GET", "/v1/billing", { token: t.owner.token }), 200);
   });
 });

@@ -36,7 +36,7 @@ describe("web: channels page", () => {
     const res = await b.post("/app/channels", { type: "telegram", name: "Bot", bot_token: botToken, secret_token: "has spaces!" });
     expect(res.status, res.text).toBe(400);
     expect(res.text).toMatch(/id="channel-secret-token"[^>]*aria-invalid="true"/);
-    expect(res.text).toContain("Telegram allows 1–256 characters");
+    expect(res.text).toContain("16–256 characters");
     expect(res.text).not.toContain(botToken);
     const missing = await b.post("/app/channels", { type: "twilio_sms", name: "SMS" });
     expect(missing.status).toBe(400);

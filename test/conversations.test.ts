@@ -54,7 +54,7 @@ describe("conversations", () => {
   it("pushes new messages and replies live to a WebSocket, with the hibernation API", async () => {
     const t = await createTenant();
     const { ch, conv } = await conversationWithMessage(t);
-    const { ws, next } = await openLiveSocket(`/v1/conversations/${conv.id}/live?access_token=${t.owner.token}`);
+    const { ws, next } = await openLiveSocket(`/v1/conversations/${conv.id}/live`, { "sec-websocket-protocol": `parley.v1, bearer.${t.owner.token}` });
     expectStatus(await postSigned(ch, apiMessage({ text: "Are you there?" })), 200);
     const inbound = await next();
     expect(inbound).toMatchObject({ type: "message.created", conversation_id: conv.id, message: { text: "Are you there?", direction: "inbound" } });
@@ -73,7 +73,7 @@ describe("conversations", () => {
     expectError(await call("GET", `/v1/conversations/${conv.id}/messages`, { token: tenant.owner.token }), 404);
     expectError(await call("POST", `/v1/conversations/${conv.id}/messages`, { token: tenant.owner.token, body: { content: "hijack" } }), 404);
     expectError(await call("PATCH", `/v1/conversations/${conv.id}`, { token: tenant.owner.token, body: { state: "resolved" } }), 404);
-    const live = await (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://parley.test/v1/conversations/${conv.id}/live?access_token=${tenant.owner.token}`, { headers: { upgrade: "websocket" } }));
+    const live = await (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://parley.test/v1/conversations/${conv.id}/live`, { headers: { upgrade: "websocket", authorization: `Bearer ${tenant.owner.token}` } }));
     expect(live.status).toBe(404);
     expect((await call("GET", "/v1/conversations", { token: tenant.owner.token })).body.data).toEqual([]);
     expect(await count()).toBe(n);

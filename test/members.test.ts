@@ -19,14 +19,19 @@ describe("members", () => {
     expectStatus(login, 200);
   });
 
-  it("makes an existing account prove its password to accept", async () => {
+  it("lets an existing account accept only while signed in as itself, never with a password", async () => {
     const a = await createTenant("A");
     const b = await createTenant("B");
     const invite = await call("POST", "/v1/members", { token: b.owner.token, body: { email: a.owner.email, role: "agent" } });
     expectStatus(invite, 201);
-    expectError(await call("POST", "/v1/invitations/accept", { body: { token: invite.body.invitation.token, password: "not-their-password-1" } }), 401);
-    const ok = await call("POST", "/v1/invitations/accept", { body: { token: invite.body.invitation.token, password: a.owner.password } });
+    const token = invite.body.invitation.token;
+    // Its right password is no way in: the invitation holder must not be able to test passwords.
+    expectError(await call("POST", "/v1/invitations/accept", { body: { token, password: a.owner.password } }), 401, "UNAUTHORIZED");
+    // Nor is someone else's sign-in.
+    expectError(await call("POST", "/v1/invitations/accept", { token: b.owner.token, body: { token } }), 401, "UNAUTHORIZED");
+    const ok = await call("POST", "/v1/invitations/accept", { token: a.owner.token, body: { token } });
     expectStatus(ok, 200);
+    expect(ok.body).toMatchObject({ tenant: { id: b.id }, role: "agent", user: { id: a.owner.userId } });
     const intoB = await call("POST", "/v1/auth/login", { body: { email: a.owner.email, password: a.owner.password, tenant: b.slug } });
     expect(intoB.body).toMatchObject({ tenant: { id: b.id }, role: "agent" });
   });

@@ -36,6 +36,16 @@ const conversationId = async (t: TenantHandle) => {
     return res.body.data[0].id as string;
   });
 };
+/** An inbound message the bot turn has annotated, and its conversation. */
+const annotatedMessage = async (t: TenantHandle) => {
+  const conversation = await conversationId(t);
+  return eventually(async () => {
+    const res = await call("GET", `/v1/conversations/${conversation}/messages`, { token: t.owner.token });
+    const message = res.body.data.find((m: { annotations?: unknown }) => m.annotations);
+    if (!message) throw new Error("message not annotated yet");
+    return { conversation, message: message.id as string };
+  });
+};
 const memberId = async (t: TenantHandle) => (await t.createUser("agent")).memberId!;
 const keyId = async (t: TenantHandle) => (await t.createApiKey(["contacts:read"])).id;
 const channelId = async (t: TenantHandle) => {
@@ -91,7 +101,7 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   {
     method: "POST",
     path: "/v1/channels",
-    build: async () => ({ path: "/v1/channels", body: { type: "telegram", name: "Bot", credentials: { bot_token: `123456789:${"A".repeat(35)}`, secret_token: "s3cret_token" } } }),
+    build: async () => ({ path: "/v1/channels", body: { type: "telegram", name: "Bot", credentials: { bot_token: `123456789:${"A".repeat(35)}`, secret_token: "s3cret_token_0123456" } } }),
     deniedRole: "supervisor",
     targetsObject: false,
   },
@@ -103,6 +113,17 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   { method: "PATCH", path: "/v1/conversations/{id}", build: async (t) => ({ path: `/v1/conversations/${await conversationId(t)}`, body: { state: "escalated" } }), deniedRole: "viewer", targetsObject: true },
   { method: "GET", path: "/v1/conversations/{id}/messages", build: async (t) => ({ path: `/v1/conversations/${await conversationId(t)}/messages` }), deniedRole: "billing_admin", targetsObject: true },
   { method: "POST", path: "/v1/conversations/{id}/messages", build: async (t) => ({ path: `/v1/conversations/${await conversationId(t)}/messages`, body: { content: "Hello from support" } }), deniedRole: "viewer", targetsObject: true },
+  {
+    method: "PATCH",
+    path: "/v1/conversations/{id}/messages/{message_id}/annotations",
+    build: async (t) => {
+      const m = await annotatedMessage(t);
+      return { path: `/v1/conversations/${m.conversation}/messages/${m.message}/annotations`, body: { priority: "P1" } };
+    },
+    deniedRole: "viewer",
+    targetsObject: true,
+  },
+  { method: "GET", path: "/v1/annotations/corrections", build: async () => ({ path: "/v1/annotations/corrections" }), deniedRole: "billing_admin", targetsObject: false },
   { method: "GET", path: "/v1/channels/{id}/events", build: async (t) => ({ path: `/v1/channels/${(await loggedEvent(t)).channelId}/events` }), deniedRole: "billing_admin", targetsObject: true },
   {
     method: "POST",

@@ -3,6 +3,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mintVisitorToken, newVisitorId, VISITOR_TOKEN_TTL_S } from "../src/services/webchat/visitor-token";
 import { eventually, expectMessageCount, messagesOf, openLiveSocket } from "./channel-harness";
+import { bearerProtocols, startWidgetSession, visitorProtocols } from "./fuzz/widget-session";
 import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery, type TenantHandle } from "./harness";
 
 const SITE = "https://shop.example.com";
@@ -20,10 +21,8 @@ async function createWebchat(t: TenantHandle, allowed_origins = [SITE]): Promise
   return { t, id: res.body.id, base: `/widget/${t.id}/${res.body.id}` };
 }
 
-async function startSession(ch: Webchat, opts: { origin?: string; token?: string } = {}) {
-  const res = await call("POST", `${ch.base}/session`, { headers: { origin: opts.origin ?? SITE, ...(opts.token && { authorization: `Bearer ${opts.token}` }) } });
-  expectStatus(res, 201);
-  return res.body as { visitor_id: string; token: string; expires_at: string };
+function startSession(ch: Webchat, opts: { origin?: string; token?: string } = {}) {
+  return startWidgetSession(ch.base, { origin: opts.origin ?? SITE, token: opts.token });
 }
 
 function send(ch: Webchat, token: string | undefined, text = "Hello from the website", clientId: string = crypto.randomUUID(), origin: string | null = SITE) {
@@ -36,12 +35,13 @@ function send(ch: Webchat, token: string | undefined, text = "Hello from the web
 /** Mints with the same key the Worker derives (no WIDGET_SIGNING_KEY in tests: HKDF over the JWT keys). */
 const keyConfig = () => ({ WIDGET_SIGNING_KEY: undefined, JWT_SIGNING_KEYS: env.JWT_SIGNING_KEYS, ENVIRONMENT: "test" as const });
 
-async function upgrade(path: string, origin = SITE) {
-  return (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://parley.test${path}`, { headers: { upgrade: "websocket", origin } }));
+async function upgrade(path: string, origin = SITE, token?: string) {
+  const headers: Record<string, string> = { upgrade: "websocket", origin, ...(token !== undefined && { "sec-websocket-protocol": visitorProtocols(token) }) };
+  return (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://parley.test${path}`, { headers }));
 }
 
-function openSocket(path: string, origin = SITE) {
-  return openLiveSocket(path, { origin });
+function openSocket(path: string, origin = SITE, protocols?: string) {
+  return openLiveSocket(path, { origin, ...(protocols && { "sec-websocket-protocol": protocols }) });
 }
 
 const eventsOf = (channelId: string) => ownerQuery("select verdict, headers, body from channel_events where channel_id = $1", [channelId]);
@@ -118,7 +118,7 @@ describe("web chat widget", () => {
       expectError(res, 401, "UNAUTHORIZED");
       expect(res.headers.get("access-control-allow-origin"), "the widget can read the error").toBe(SITE);
       expectError(await call("GET", `${ch.base}/history`, { headers: { origin: SITE, ...(token && { authorization: `Bearer ${token}` }) } }), 401);
-      expect((await upgrade(`${ch.base}/live?token=${encodeURIComponent(token ?? "")}`)).status, label).toBe(401);
+      expect((await upgrade(`${ch.base}/live`, SITE, token ?? "")).status, label).toBe(401);
     }
     await new Promise((r) => setTimeout(r, 500));
     expect(await messagesOf(ch.id)).toEqual([]);
@@ -131,7 +131,7 @@ describe("web chat widget", () => {
     expectError(await send(ch, token, "from evil", undefined, EVIL), 403, "FORBIDDEN");
     expectError(await send(ch, token, "no origin", undefined, null), 403, "FORBIDDEN");
     expectError(await call("POST", `${ch.base}/session`, { headers: { origin: EVIL } }), 403);
-    expect((await upgrade(`${ch.base}/live?token=${encodeURIComponent(token)}`, EVIL)).status).toBe(403);
+    expect((await upgrade(`${ch.base}/live`, EVIL, token)).status).toBe(403);
     await new Promise((r) => setTimeout(r, 500));
     expect(await messagesOf(ch.id)).toEqual([]);
     expect(await eventsOf(ch.id)).toEqual([]);
@@ -166,7 +166,7 @@ describe("web chat widget", () => {
     const { token } = await startSession(ch);
     expectStatus(await send(ch, token, "Is anyone there?"), 202);
     const conv = await conversationOf(ch);
-    const { ws, next } = await openSocket(`${ch.base}/live?token=${encodeURIComponent(token)}`);
+    const { ws, next } = await openSocket(`${ch.base}/live`, SITE, visitorProtocols(token));
     const agent = await ch.t.createUser("agent");
     expectStatus(await call("POST", `/v1/conversations/${conv.id}/messages`, { token: agent.token, body: { content: "Hi! How can I help?" } }), 202);
     const event = await next();
@@ -262,7 +262,7 @@ describe("agent live socket on a web chat conversation", () => {
     const { token } = await startSession(ch);
     expectStatus(await send(ch, token, "first"), 202);
     const conv = await conversationOf(ch);
-    const { ws, next } = await openSocket(`/v1/conversations/${conv.id}/live?access_token=${ch.t.owner.token}`, "https://parley.test");
+    const { ws, next } = await openSocket(`/v1/conversations/${conv.id}/live`, "https://parley.test", bearerProtocols(ch.t.owner.token));
     expectStatus(await send(ch, token, "second"), 202);
     expect(await next()).toMatchObject({ type: "message.created", conversation_id: conv.id, message: { text: "second" } });
     ws.close();

@@ -3,6 +3,7 @@ import { AppError } from "../../src/lib/errors";
 import { createLogger } from "../../src/lib/log";
 import type { QuotaDecision } from "../../src/services/billing/quota-policy";
 import type { Meter } from "../../tenants/plans";
+import type { LiveSocketEntry, LiveSocketMatch } from "./live-registry";
 
 export type { QuotaDecision };
 
@@ -66,5 +67,22 @@ export async function refreshQuota(env: Env, tenantId: string): Promise<void> {
     await stub(env, tenantId).refresh(tenantId);
   } catch (err) {
     log.warn("quota refresh failed; it catches up within minutes", { tenant_id: tenantId, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** Records an open live agent socket, so that `endLiveSockets` can find it. */
+export async function registerLiveSocket(env: Env, tenantId: string, entry: LiveSocketEntry): Promise<void> {
+  await stub(env, tenantId).registerLiveSocket(entry);
+}
+
+/**
+ * Closes a session's or a user's live sockets now (logout, removal, role change). Call after the change
+ * has committed. Best effort: if it fails, each socket still stops receiving when its credential expires.
+ */
+export async function endLiveSockets(env: Env, tenantId: string, match: LiveSocketMatch, reason: string): Promise<void> {
+  try {
+    await stub(env, tenantId).endLiveSockets(tenantId, match, reason);
+  } catch (err) {
+    log.warn("closing live sockets failed; they expire on their own", { tenant_id: tenantId, reason, error: err instanceof Error ? err.message : String(err) });
   }
 }

@@ -2,12 +2,13 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../src/env";
 import { decide, loadQuotaPolicy, type QuotaDecision, type QuotaPolicy } from "../../src/services/billing/quota-policy";
 import { METERS, type Meter } from "../../tenants/plans";
+import { endMatching, registerEntry, type LiveSocketEntry, type LiveSocketMatch } from "./live-registry";
 
 interface QuotaState {
   tenantId: string;
   policy: QuotaPolicy;
   loadedAt: number;
-  /** Units let through at the edge this period; never below what Postgres has counted. */
+  /** Units let through at the edge this period (for messages: sent ones); never below what Postgres has counted. */
   used: Record<Meter, number>;
 }
 
@@ -36,7 +37,9 @@ export class TenantQuota extends DurableObject<Env> {
     // The latest state, not the one this call awaited: a reload may have replaced it meanwhile.
     const state = this.state!;
     const decision = decide(state.policy, state.used[meter], meter, units, direction);
-    if (decision.allowed && units > 0) {
+    // Inbound messages are not what the message limit counts (see decide): let them through uncounted.
+    const counts = !(meter === "messages" && direction === "inbound");
+    if (decision.allowed && units > 0 && counts) {
       state.used[meter] += units;
       await this.ctx.storage.put("state", state);
     }
@@ -47,6 +50,16 @@ export class TenantQuota extends DurableObject<Env> {
   async check(tenantId: string, direction: "inbound" | "outbound" = "outbound"): Promise<QuotaDecision> {
     const state = await this.current(tenantId);
     return decide(state.policy, state.used.messages, "messages", 0, direction);
+  }
+
+  /** Notes that a live agent socket of this session is open in a thread object (see live-registry.ts). */
+  async registerLiveSocket(entry: LiveSocketEntry): Promise<void> {
+    await registerEntry(this.ctx.storage, entry);
+  }
+
+  /** Closes the live agent sockets of a session or a user, wherever they are open. */
+  async endLiveSockets(tenantId: string, match: LiveSocketMatch, reason: string): Promise<number> {
+    return endMatching(this.env, tenantId, this.ctx.storage, match, reason);
   }
 
   /** Re-reads plan, period and standing now: called after a webhook changed any of them. */

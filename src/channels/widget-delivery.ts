@@ -3,13 +3,14 @@
  * its logged delivery is replayed, so a replay can never read a sender out of the body.
  */
 import { z } from "zod";
+import { refineText } from "../lib/storable-text";
 import { compact, InboundParseError, type InboundMessage } from "./inbound";
 
 /** Logged with every widget delivery: the visitor the server authenticated (set by the server only). */
 export const WIDGET_VISITOR_HEADER = "x-parley-visitor";
 
 export const WidgetMessageBody = z.object({
-  text: z.string().trim().min(1, "Write a message").max(4096, "Messages are at most 4096 characters"),
+  text: z.string().trim().min(1, "Write a message").max(4096, "Messages are at most 4096 characters").superRefine(refineText),
   client_message_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Must be 8–64 characters: letters, digits, _ and -"),
 });
 

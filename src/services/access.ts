@@ -3,6 +3,7 @@ import type { Tx } from "../db/client";
 import { apiKeys, refreshTokenFamilies, refreshTokens, tenantMembers, tenants, type Role } from "../db/schema";
 import { AppError, forbidden, unauthorized } from "../lib/errors";
 import type { ServiceContext } from "./context";
+import { recordSecretFailure } from "./auth/throttle";
 import { roleAllows, type Permission } from "./permissions";
 
 export interface TenantInfo {
@@ -35,13 +36,24 @@ export async function withTenant<T>(
   const tenantId = ctx.tenantId;
   if (!tenantId) throw unauthorized();
   const userId = ctx.actor.type === "user" ? ctx.actor.userId : undefined;
-  return ctx.db.scoped({ tenantId, userId }, async (tx) => {
-    const principal = await resolvePrincipal(tx, ctx, tenantId);
-    if (!principal) throw unauthorized("Credentials are no longer valid");
+  let unknownKey = false;
+  try {
+    return await ctx.db.scoped({ tenantId, userId }, async (tx) => {
+      const principal = await resolvePrincipal(tx, ctx, tenantId);
+      if (!principal) {
+        unknownKey = ctx.actor.type === "apiKey";
+        throw unauthorized("Credentials are no longer valid");
+      }
     if (principal.tenant.status === "suspended") throw new AppError("TENANT_SUSPENDED", "This workspace is suspended");
-    if (permission && !allows(principal, permission)) throw forbidden();
-    return fn(tx, principal);
-  });
+      if (permission && !allows(principal, permission)) throw forbidden();
+      return fn(tx, principal);
+    });
+  } catch (err) {
+    // A wrong API key is a failed secret check: it counts against the source's failure budget
+    // (after the transaction, which must not wait on a remote call).
+    if (unknownKey) await recordSecretFailure(ctx);
+    throw err;
+  }
 }
 
 export function allows(principal: Principal, permission: Permission): boolean {
@@ -91,6 +103,10 @@ async function resolvePrincipal(tx: Tx, ctx: ServiceContext, tenantId: string): 
           eq(tenants.id, apiKeys.tenantId),
           isNull(apiKeys.revokedAt),
           or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+          // A key lives no longer than its maker's membership (removal also revokes it; this holds
+          // for keys made before that rule, and if a revoke was ever missed).
+          sql`(${apiKeys.createdBy} is null or exists (select 1 from ${tenantMembers} m
+            where m.tenant_id = ${apiKeys.tenantId} and m.user_id = ${apiKeys.createdBy} and m.status = 'active'))`,
         ),
       )
       .returning({ id: apiKeys.id, scopes: apiKeys.scopes, tenant: tenantColumns });

@@ -3,6 +3,7 @@ import { ApiKeySchema, createApiKey } from "../../services/api-keys/api-keys";
 import { API_KEY_SCOPES } from "../../services/permissions";
 import { bearerSecurity, protectedErrors } from "../errors";
 import type { AppEnv } from "../hono-env";
+import { refineText } from "../../lib/storable-text";
 
 export const route = createRoute({
   method: "post",
@@ -17,7 +18,7 @@ export const route = createRoute({
         "application/json": {
           schema: z
             .object({
-              name: z.string().trim().min(1).max(100),
+              name: z.string().trim().min(1).max(100).superRefine(refineText),
               scopes: z.array(z.enum(API_KEY_SCOPES)).min(1),
               expires_in_days: z.number().int().min(1).max(3650).optional(),
             })

@@ -3,13 +3,14 @@ import { signup } from "../../services/auth/signup";
 import { errorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { AuthResultSchema, EmailSchema } from "../schemas";
+import { refineText } from "../../lib/storable-text";
 
 export const SignupBody = z
   .object({
     email: EmailSchema,
     password: z.string().min(1).max(256),
-    organization: z.string().trim().min(1).max(120),
-    name: z.string().trim().max(120).optional(),
+    organization: z.string().trim().min(1).max(120).superRefine(refineText),
+    name: z.string().trim().max(120).superRefine(refineText).optional(),
   })
   .openapi("SignupRequest");
 

@@ -4,6 +4,7 @@ import { ContactSchema } from "../../services/contacts/model";
 import { bearerSecurity, protectedErrors } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { ListQuery } from "../schemas";
+import { refineText } from "../../lib/storable-text";
 
 export const route = createRoute({
   method: "get",
@@ -13,8 +14,8 @@ export const route = createRoute({
   security: bearerSecurity,
   request: {
     query: ListQuery.extend({
-      q: z.string().trim().min(1).max(100).optional().openapi({ description: "Matches name, email or phone" }),
-      tag: z.string().trim().min(1).max(64).optional(),
+      q: z.string().trim().min(1).max(100).superRefine(refineText).optional().openapi({ description: "Matches name, email or phone" }),
+      tag: z.string().trim().min(1).max(64).superRefine(refineText).optional(),
     }),
   },
   responses: {

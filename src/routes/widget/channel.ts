@@ -28,7 +28,7 @@ function corsHeaders(origin: string | undefined): Record<string, string> {
   if (!origin) return {};
   // Echoed with Vary rather than `*`, so a cache never hands one site's answer to another. No
   // Allow-Credentials: the widget sends no cookies (its token rides in Authorization).
-  return { "Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": "Retry-After", Vary: "Origin" };
+  return { "Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": "Retry-After, WWW-Authenticate", Vary: "Origin" };
 }
 
 /**

@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { consumeRateLimit } from "../../../durable-objects/rate-limiter/client";
 import { tenantMembers, tenants, users } from "../../db/schema";
 import { AppError, unauthorized } from "../../lib/errors";
 import { verifyPassword } from "../../lib/password";
 import { recordAudit } from "../audit";
 import type { ServiceContext } from "../context";
 import { authResult, openSession, type AuthResult } from "./sessions";
+import { throttleLogin } from "./throttle";
 
 export interface LoginInput {
   email: string;
@@ -19,9 +19,8 @@ const BAD_CREDENTIALS = "Invalid email or password";
 
 export async function login({ ctx, input }: { ctx: ServiceContext; input: LoginInput }): Promise<AuthResult> {
   const email = input.email.trim().toLowerCase();
-  // Both limits count every attempt: per IP against spraying, per email against guessing one account.
-  await consumeRateLimit(ctx.env, `login:ip:${ctx.ip ?? "unknown"}`, ctx.config.RATE_LIMIT_LOGIN_PER_IP, 900);
-  await consumeRateLimit(ctx.env, `login:email:${email}`, ctx.config.RATE_LIMIT_LOGIN_PER_EMAIL, 900);
+  // Per IP and per IP + account, never per account alone: a stranger must not be able to lock anyone out.
+  await throttleLogin(ctx, email);
 
   const user = await ctx.db.scoped({ loginEmail: email }, async (tx) => {
     const [row] = await tx

@@ -3,6 +3,7 @@ import { refreshTokenFamilies, refreshTokens } from "../../db/schema";
 import { sha256Hex } from "../../lib/crypto";
 import { unauthorized } from "../../lib/errors";
 import { tenantOfToken } from "../../lib/tenant-token";
+import { endLiveSockets } from "../../../durable-objects/tenant-quota/client";
 import { recordAudit } from "../audit";
 import type { ServiceContext } from "../context";
 import { revokeSession } from "./sessions";
@@ -37,4 +38,6 @@ export async function logout({ ctx, input }: { ctx: ServiceContext; input: { ref
       await recordAudit(tx, ctx, { tenantId: tenantId!, actorType: "user", actorId: family.userId, action: "session.revoked", entityType: "session", entityId: sessionId, data: { reason: "logout" } });
     }
   });
+  // After the commit: the session's live sockets close now rather than at their expiry.
+  if (sessionId) await endLiveSockets(ctx.env, tenantId, { sessionId }, "logout");
 }

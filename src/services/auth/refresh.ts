@@ -3,17 +3,25 @@ import { refreshTokenFamilies, refreshTokens, tenants } from "../../db/schema";
 import { sha256Hex } from "../../lib/crypto";
 import { unauthorized } from "../../lib/errors";
 import { tenantOfToken } from "../../lib/tenant-token";
+import { endLiveSockets } from "../../../durable-objects/tenant-quota/client";
 import { recordAudit } from "../audit";
 import type { ServiceContext } from "../context";
 import { authResult, issueRefreshToken, loadMember, revokeSession, type AuthResult } from "./sessions";
+import { assertSecretRoom, recordSecretFailure } from "./throttle";
+
+async function refused(ctx: ServiceContext): Promise<never> {
+  await recordSecretFailure(ctx);
+  throw unauthorized("Invalid refresh token");
+}
 
 /**
  * Exchanges a refresh token for a new pair. Each token works once: presenting one that was already
  * exchanged means it was copied, so the whole family (every token of that sign-in) is revoked.
  */
 export async function refresh({ ctx, input }: { ctx: ServiceContext; input: { refresh_token: string } }): Promise<AuthResult> {
+  await assertSecretRoom(ctx);
   const tenantId = tenantOfToken("rt", input.refresh_token);
-  if (!tenantId) throw unauthorized("Invalid refresh token");
+  if (!tenantId) return refused(ctx);
   const tokenHash = await sha256Hex(input.refresh_token);
 
   // The reuse revocation must commit even though the caller gets a 401, so the transaction returns an
@@ -46,7 +54,7 @@ export async function refresh({ ctx, input }: { ctx: ServiceContext; input: { re
         entityType: "session",
         entityId: row.familyId,
       });
-      return { ok: false as const };
+      return { ok: false as const, reused: row.familyId };
     }
     await tx.execute(sql`select set_config('app.user_id', ${row.userId}, true)`);
     const member = await loadMember(tx, tenantId, row.userId);
@@ -56,7 +64,10 @@ export async function refresh({ ctx, input }: { ctx: ServiceContext; input: { re
     const refreshToken = await issueRefreshToken(tx, tenantId, row.familyId);
     return { ok: true as const, member, tenant: row.tenant, sessionId: row.familyId, refreshToken };
   });
-  if (!outcome.ok) throw unauthorized("Invalid refresh token");
+  if (!outcome.ok) {
+    if ("reused" in outcome && outcome.reused) await endLiveSockets(ctx.env, tenantId, { sessionId: outcome.reused }, "refresh_token_reuse");
+    return refused(ctx);
+  }
   const { member, tenant, sessionId, refreshToken } = outcome;
   return authResult(ctx, { user: { id: member.id, email: member.email, name: member.name }, tenant, role: member.role, sessionId, refreshToken });
 }

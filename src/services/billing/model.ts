@@ -54,6 +54,15 @@ export const BillingSchema = z
     cancel_at_period_end: z.boolean(),
     stripe_customer_id: z.string().nullable(),
     stripe_configured: z.boolean(),
+    ai_budget: z
+      .object({
+        month: z.string(),
+        monthly_limit_cents: z.number().nullable(),
+        spent_cents: z.number(),
+        calls: z.number().int(),
+        exhausted_at: z.string().nullable(),
+      })
+      .openapi({ description: "This month's AI provider spend against the workspace's budget; once exhausted, messages are understood by the built-in annotator" }),
     invoices: z.array(InvoiceSchema),
     plans: z.array(PlanSchema),
   })

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { invoices } from "../../db/schema";
 import { METERS, PLANS, WARN_AT, type Meter, type Plan } from "../../../tenants/plans";
 import { withTenant } from "../access";
@@ -61,6 +61,18 @@ export async function getBilling({ ctx }: { ctx: ServiceContext }): Promise<Bill
     const { usage, reported } = await usageFor(tx, p.tenant.id, period.start);
     const rows = await tx.select().from(invoices).where(eq(invoices.tenantId, p.tenant.id)).orderBy(desc(invoices.createdAt)).limit(INVOICES_SHOWN);
     const sub = liveSubscription(snap);
+    const month = now.toISOString().slice(0, 7);
+    const ai = await tx.execute<{ monthly_limit_cents: number | null; spent_cents: number | null; calls: number | null; exhausted_at: string | null }>(sql`
+      select b.monthly_limit_cents, s.spent_cents, s.calls, s.exhausted_at
+      from (select 1) one
+      left join ai_budgets b on b.tenant_id = ${p.tenant.id}::uuid
+      left join ai_spend s on s.tenant_id = ${p.tenant.id}::uuid and s.month = ${month}`);
+    const a = ai.rows[0];
+    const aiBudget = { month, monthly_limit_cents: a?.monthly_limit_cents ?? null, spent_cents: Number(a?.spent_cents ?? 0), calls: Number(a?.calls ?? 0), exhausted_at: a?.exhausted_at ? new Date(a.exhausted_at).toISOString() : null };
+    const warnings = warningsFor(snap, st, usage, period.end, now);
+    if (aiBudget.exhausted_at) {
+      warnings.push(`This month's AI budget (${aiBudget.monthly_limit_cents} cents) is used up: messages are understood by the built-in annotator until the month ends or the budget is raised.`);
+    }
     return {
       plan: snap.plan.id,
       plan_name: snap.plan.name,
@@ -72,7 +84,8 @@ export async function getBilling({ ctx }: { ctx: ServiceContext }): Promise<Bill
       usage,
       reported,
       limits: snap.plan.limits,
-      warnings: warningsFor(snap, st, usage, period.end, now),
+      warnings,
+      ai_budget: aiBudget,
       trial_ends_at: sub ? null : iso(snap.account.trialEndsAt),
       cancel_at_period_end: sub?.cancelAtPeriodEnd ?? false,
       stripe_customer_id: snap.account.stripeCustomerId,

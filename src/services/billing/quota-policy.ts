@@ -1,4 +1,6 @@
+import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { Database } from "../../db/client";
+import { messages } from "../../db/schema";
 import { loadConfig, type Env } from "../../env";
 import { GRACE_DAYS, METERS, WARN_AT, type Meter } from "../../../tenants/plans";
 import { currentPeriod, loadSnapshot, standing } from "./account";
@@ -13,7 +15,10 @@ export interface QuotaPolicy {
   /** From this instant outbound sends and new channels are refused; null when nothing is pending. */
   restrictAt: string | null;
   restrictionReason: string | null;
-  /** Counted units of the period so far, as Postgres knows them (the edge may be ahead). */
+  /**
+   * Counted units of the period so far, as Postgres knows them (the edge may be ahead). For `messages`
+   * this is the messages the workspace *sent*: the plan's message limit is checked on outbound only.
+   */
   used: Record<Meter, number>;
 }
 
@@ -35,6 +40,13 @@ export async function loadQuotaPolicy(env: Env, tenantId: string): Promise<Quota
       const period = currentPeriod(snap);
       const st = standing(snap);
       const { usage } = await usageFor(tx, tenantId, period.start);
+      // Strangers can write in for free (an anonymous web chat needs no account), so what they send
+      // must never use up what the workspace's agents may send: only outbound messages count here.
+      const [sent] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(messages)
+        .where(and(eq(messages.direction, "outbound"), gte(messages.createdAt, period.start), lt(messages.createdAt, period.end)));
+      usage.messages = sent?.n ?? 0;
       const limits = Object.fromEntries(METERS.map((m) => [m, snap.plan.limits[m]])) as Record<Meter, number | null>;
       return {
         plan: snap.plan.id,
@@ -61,9 +73,13 @@ const REASONS: Record<string, string> = {
 
 /**
  * The pure decision: restricted workspaces may still receive (customers are never cut off for the
- * business's unpaid invoice) but not send; a plan limit refuses both directions.
+ * business's unpaid invoice) but not send. The `messages` limit is a limit on what the workspace sends:
+ * inbound messages are never refused and never counted against it, so anonymous traffic (a web chat
+ * anyone can write to) can neither cut customers off nor leave agents unable to reply. Other meters
+ * (AI calls, knowledge queries) are the workspace's own spending and refuse in either direction.
  */
 export function decide(policy: QuotaPolicy, used: number, meter: Meter, units: number, direction: "inbound" | "outbound", now = Date.now()): QuotaDecision {
+  if (meter === "messages" && direction === "inbound") return { allowed: true, reason: null, warning: null, used, limit: policy.limits[meter] };
   const limit = policy.limits[meter];
   const restrictAt = policy.restrictAt ? Date.parse(policy.restrictAt) : null;
   const why = REASONS[policy.restrictionReason ?? ""] ?? "billing needs attention";

@@ -12,7 +12,8 @@ import { currentPeriod, liveSubscription, loadSnapshot, type BillingSnapshot } f
  * plan charges for it.
  */
 export const METERED_EVENTS: Record<string, Meter> = {
-  "message.received": "messages",
+  // Only what the workspace sends is billed: inbound is free, so strangers writing in (anonymous web
+  // chat, a reply storm) never cost the tenant money or use up its allowance.
   "message.sent": "messages",
   "ai.call": "ai_calls",
   "knowledge.query": "knowledge_queries",

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { contacts } from "../../db/schema";
+import { ATTRIBUTE_LIMITS, refineJson, refineText } from "../../lib/storable-text";
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -9,19 +10,24 @@ const phone = z
   .transform((p) => p.replace(/[\s().-]/g, ""))
   .pipe(z.string().regex(/^\+?[0-9]{5,20}$/, "Phone must be digits, optionally starting with +"));
 const email = z.string().trim().toLowerCase().email().max(254);
-const tag = z.string().trim().min(1).max(64);
+const tag = z.string().trim().min(1).max(64).superRefine(refineText);
 
 /** Fields a contact can be created or patched with; the same schema validates and documents the API. */
 export const ContactFields = z.object({
-  name: z.string().trim().max(200).nullable().optional(),
+  name: z.string().trim().max(200).superRefine(refineText).nullable().optional(),
   email: email.nullable().optional().openapi({ description: "Primary email (first of `emails`)" }),
   emails: z.array(email).max(20).optional(),
   phone: phone.nullable().optional().openapi({ description: "Primary phone (first of `phones`)", example: "+15551234567" }),
   phones: z.array(phone).max(20).optional(),
-  external_ids: z.record(z.string().min(1).max(40), z.string().min(1).max(200)).optional(),
+  external_ids: z.record(z.string().min(1).max(40).superRefine(refineText), z.string().min(1).max(200).superRefine(refineText)).optional(),
   language: z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Language must be a BCP 47 tag like en or pt-BR").nullable().optional(),
   tags: z.array(tag).max(50).optional(),
-  attributes: z.record(z.string().max(64), z.unknown()).optional(),
+  // Free-form, so bounded as a whole: storable text everywhere, limited depth and size.
+  attributes: z
+    .record(z.string().max(64), z.unknown())
+    .superRefine(refineJson(ATTRIBUTE_LIMITS))
+    .optional()
+    .openapi({ description: `Free-form JSON, at most ${ATTRIBUTE_LIMITS.maxDepth} levels deep and ${ATTRIBUTE_LIMITS.maxChars} characters` }),
 });
 export type ContactFieldsInput = z.infer<typeof ContactFields>;
 

@@ -1,13 +1,14 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "@hono/zod-openapi";
 import type { Tx } from "../../db/client";
-import { tenantMembers, users, type Role } from "../../db/schema";
+import { apiKeys, tenantMembers, users, type Role } from "../../db/schema";
 import { sha256Hex } from "../../lib/crypto";
 import { AppError, forbidden, notFound } from "../../lib/errors";
 import { mintTenantToken } from "../../lib/tenant-token";
 import { actorRef, withTenant, type Principal } from "../access";
 import { revokeMemberSessions } from "../auth/sessions";
 import { emitEvent, recordAudit } from "../audit";
+import { endLiveSockets } from "../../../durable-objects/tenant-quota/client";
 import { assertPlanAllows } from "../billing/limits";
 import type { ServiceContext } from "../context";
 import { canGrantRole } from "../permissions";
@@ -38,7 +39,11 @@ const memberColumns = {
 };
 
 type MemberRow = { id: string; user_id: string; email: string; name: string | null; role: Role; status: "active" | "invited"; createdAt: Date };
-const toMember = ({ createdAt, ...m }: MemberRow): Member => ({ ...m, created_at: createdAt.toISOString() });
+/**
+ * An invited person may already have an account elsewhere; until they join, this workspace learns
+ * nothing about it (its name was set in another workspace), only the email it typed itself.
+ */
+const toMember = ({ createdAt, ...m }: MemberRow): Member => ({ ...m, name: m.status === "active" ? m.name : null, created_at: createdAt.toISOString() });
 
 export async function listMembers({ ctx }: { ctx: ServiceContext }): Promise<{ data: Member[]; next_cursor: null }> {
   return withTenant(ctx, "members:read", async (tx) => {
@@ -116,24 +121,39 @@ export async function inviteMember({ ctx, input }: { ctx: ServiceContext; input:
 }
 
 export async function changeMemberRole({ ctx, input }: { ctx: ServiceContext; input: { id: string; role: Role } }): Promise<Member> {
-  return withTenant(ctx, "members:write", async (tx, p) => {
+  const changed = await withTenant(ctx, "members:write", async (tx, p) => {
     const member = await findMember(tx, input.id);
     if (!mayManage(p, member.role) || !mayManage(p, input.role)) throw forbidden("Your role cannot change this member to that role");
     if (input.role !== "owner") await assertNotLastOwner(tx, member);
     await tx.update(tenantMembers).set({ role: input.role, updatedAt: sql`now()`, version: sql`${tenantMembers.version} + 1` }).where(eq(tenantMembers.id, member.id));
     await audit(tx, ctx, p, "role_changed", member, { from: member.role, to: input.role });
-    return toMember({ ...member, role: input.role });
+    return { member: toMember({ ...member, role: input.role }), tenantId: p.tenant.id };
   });
+  // Their live sockets were opened under the old role: close them, the client reconnects under the new one.
+  await endLiveSockets(ctx.env, changed.tenantId, { userId: changed.member.user_id }, "role_changed");
+  return changed.member;
 }
 
 export async function removeMember({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<void> {
-  await withTenant(ctx, "members:write", async (tx, p) => {
+  const removed = await withTenant(ctx, "members:write", async (tx, p) => {
     const member = await findMember(tx, input.id);
     if (!mayManage(p, member.role)) throw forbidden("Your role cannot remove this member");
     await assertNotLastOwner(tx, member);
     await tx.delete(tenantMembers).where(eq(tenantMembers.id, member.id));
     // Their sessions die with the membership; access tokens already fail the per-request re-check.
     await revokeMemberSessions(tx, member.user_id, "member_removed");
+    // So do the API keys they made: a key must not outlive the access of the person who holds it.
+    const keys = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiKeys.createdBy, member.user_id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    for (const key of keys) {
+      await recordAudit(tx, ctx, { tenantId: p.tenant.id, ...actorRef(p), action: "api_key.revoked", entityType: "api_key", entityId: key.id, data: { reason: "member_removed" } });
+    }
     await audit(tx, ctx, p, "removed", member, { role: member.role });
+    return { tenantId: p.tenant.id, userId: member.user_id };
   });
+  // After the commit, so a failure here cannot undo the removal; the sockets would expire anyway.
+  await endLiveSockets(ctx.env, removed.tenantId, { userId: removed.userId }, "member_removed");
 }

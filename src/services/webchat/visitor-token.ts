@@ -22,7 +22,7 @@ export interface WidgetChannelRef {
   channelId: string;
 }
 
-type KeyConfig = Pick<AppConfig, "WIDGET_SIGNING_KEY" | "JWT_SIGNING_KEYS" | "ENVIRONMENT">;
+export type KeyConfig = Pick<AppConfig, "WIDGET_SIGNING_KEY" | "JWT_SIGNING_KEYS" | "ENVIRONMENT">;
 
 /**
  * One HMAC key per channel, derived with HKDF from the Worker secret: a token minted for one channel
@@ -31,11 +31,16 @@ type KeyConfig = Pick<AppConfig, "WIDGET_SIGNING_KEY" | "JWT_SIGNING_KEYS" | "EN
  * needs no extra secret; production refuses to run the widget without its own.
  */
 async function channelKey(config: KeyConfig, ref: WidgetChannelRef): Promise<CryptoKey> {
+  return channelHmacKey(config, ref, "parley/webchat-visitor-token/v1");
+}
+
+/** The per-channel HMAC key for one purpose (the salt keeps purposes apart: a challenge is never a token). */
+export async function channelHmacKey(config: KeyConfig, ref: WidgetChannelRef, salt: string): Promise<CryptoKey> {
   const secret = config.WIDGET_SIGNING_KEY ?? (config.ENVIRONMENT === "production" ? undefined : config.JWT_SIGNING_KEYS);
   if (!secret) throw new AppError("UNAVAILABLE", "Web chat is not configured on this server");
   const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
   return crypto.subtle.deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: encoder.encode("parley/webchat-visitor-token/v1"), info: encoder.encode(`${ref.tenantId}/${ref.channelId}`) },
+    { name: "HKDF", hash: "SHA-256", salt: encoder.encode(salt), info: encoder.encode(`${ref.tenantId}/${ref.channelId}`) },
     ikm,
     { name: "HMAC", hash: "SHA-256", length: 256 },
     false,

@@ -4,7 +4,8 @@ import { fingerprint } from "./serve";
  * Progressive enhancement for the inbox, served as `/assets/inbox.js?v=<fingerprint>` (the CSP allows
  * same-origin script only; nothing inline). The pages work fully without it.
  *
- * - Thread page: opens `/v1/conversations/:id/live` (the session cookie authenticates the socket),
+ * - Thread page: opens `/v1/conversations/:id/live` (the `__Host-` session cookie authenticates the
+ *   socket; no token ever goes in the URL; the server closes it when access ends or its lifetime runs out),
  *   appends `message.created`, updates delivery status on `message.updated`, and state/assignee on
  *   `conversation.updated`. After a reconnect it re-reads the page to pick up anything it missed.
  * - List page: re-reads itself every 15 s while the tab is visible and swaps the list when the
@@ -169,8 +170,11 @@ export const INBOX_JS = String.raw`(function () {
         else if (event.type === "message.updated") updateStatus(event.message);
         else if (event.type === "conversation.updated") updateConversation(event.conversation);
       };
-      ws.onclose = function () {
+      ws.onclose = function (e) {
         clearInterval(pingTimer);
+        // 4002: the socket's access lifetime ran out; the session cookie opens a fresh one at once.
+        // 4001: access ended (signed out, removed, role changed): the next handshake re-checks it.
+        if (e && e.code === 4002) { failures = 0; retryMs = 1000; setTimeout(connect, 0); return; }
         failures += 1;
         if (failures > 8) { say("Live updates stopped. Reload the page to see new messages."); return; }
         say("Live updates paused, reconnecting\u2026");

@@ -133,15 +133,51 @@ export const WIDGET_JS = String.raw`(function () {
     return fetch(api + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit", mode: "cors", cache: "no-store" });
   }
 
+  // A new visitor proves a little work first (the server's WWW-Authenticate names the challenge):
+  // find a nonce whose SHA-256 with the challenge starts with "difficulty" zero bits.
+  function leadingZeroBits(buf) {
+    var bytes = new Uint8Array(buf), bits = 0;
+    for (var i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0) { bits += 8; continue; }
+      return bits + Math.clz32(bytes[i]) - 24;
+    }
+    return bits;
+  }
+  function solve(challenge, difficulty) {
+    var enc = new TextEncoder();
+    var n = 0;
+    function step() {
+      var batch = [];
+      for (var k = 0; k < 64; k++, n++) batch.push(String(n));
+      return Promise.all(batch.map(function (nonce) {
+        return crypto.subtle.digest("SHA-256", enc.encode(challenge + "." + nonce)).then(function (d) { return leadingZeroBits(d) >= difficulty ? nonce : null; });
+      })).then(function (found) {
+        for (var j = 0; j < found.length; j++) if (found[j] !== null) return found[j];
+        return step();
+      });
+    }
+    return step();
+  }
+  function startSession(token) {
+    return request("POST", "/session", undefined, token).then(function (res) {
+      if (res.ok) return res.json();
+      var m = /challenge="([^"]+)", difficulty="(\d+)"/.exec(res.headers.get("WWW-Authenticate") || "");
+      if (res.status !== 401 || !m) throw new Error("session " + res.status);
+      return solve(m[1], Number(m[2])).then(function (nonce) {
+        return request("POST", "/session", { challenge: m[1], nonce: nonce });
+      }).then(function (again) {
+        if (!again.ok) throw new Error("session " + again.status);
+        return again.json();
+      });
+    });
+  }
+
   var sessionPromise = null;
   // Renewal presents the old token, so the visitor keeps their id (and thread) across days.
   function ensureSession(force) {
     if (!force && sessionFresh()) return Promise.resolve(session);
     if (!sessionPromise) {
-      sessionPromise = request("POST", "/session", undefined, session && session.token).then(function (res) {
-        if (!res.ok) throw new Error("session " + res.status);
-        return res.json();
-      }).then(function (s) {
+      sessionPromise = startSession(session && session.token).then(function (s) {
         saveSession(s);
         return s;
       }).finally(function () { sessionPromise = null; });
@@ -264,7 +300,8 @@ export const WIDGET_JS = String.raw`(function () {
     if (ws || reconnectTimer || !window.WebSocket) return;
     ensureSession(false).then(function (s) {
       if (ws) return;
-      var socket = new WebSocket(api.replace(/^http/, "ws") + "/live?token=" + encodeURIComponent(s.token));
+      // The token rides as a subprotocol, never in the URL (logs keep URLs); the server answers parley.v1.
+      var socket = new WebSocket(api.replace(/^http/, "ws") + "/live", ["parley.v1", "visitor." + s.token]);
       ws = socket;
       socket.onopen = function () {
         retryMs = 1000;

@@ -85,6 +85,18 @@ export async function renderBilling(c: Context<AppEnv>, status: ContentfulStatus
         <h2 id="usage-title">Usage this period</h2>
         <UsageChart billing={billing} />
       </section>
+      <section class="card" aria-labelledby="ai-title">
+        <h2 id="ai-title">AI understanding</h2>
+        <p>
+          {billing.ai_budget.calls} model calls this month, {(billing.ai_budget.spent_cents / 100).toFixed(2)} USD
+          {billing.ai_budget.monthly_limit_cents === null ? " (no monthly budget set)" : ` of a ${(billing.ai_budget.monthly_limit_cents / 100).toFixed(2)} USD monthly budget`}.
+        </p>
+        {billing.ai_budget.exhausted_at ? (
+          <p class="hint">The budget ran out on {billing.ai_budget.exhausted_at.slice(0, 10)}: until the month ends, messages are understood by the built-in annotator (marked <code>local (fallback: budget exhausted)</code> in the inbox).</p>
+        ) : (
+          <p class="hint">Without a model configured, every message is understood by the built-in annotator at no cost.</p>
+        )}
+      </section>
       <section class="card" aria-labelledby="plans-title">
         <h2 id="plans-title">Plans</h2>
         <ul class="plans">{billing.plans.filter((p) => p.purchasable).map((p) => <PlanCard plan={p} billing={billing} csrf={csrf} />)}</ul>

@@ -33,7 +33,7 @@ export const TYPE_FIELDS: Record<ChannelType, ChannelField[]> = {
   ],
   telegram: [
     { name: "bot_token", label: "Bot token", part: "credentials", secret: true, hint: "From @BotFather, like 123456789:AAE…" },
-    { name: "secret_token", label: "Webhook secret token", part: "credentials", hint: "1–256 of A–Z, a–z, 0–9, _ and -; pass the same value to setWebhook" },
+    { name: "secret_token", label: "Webhook secret token", part: "credentials", hint: "16–256 of A–Z, a–z, 0–9, _ and -; pass the same value to setWebhook" },
     { name: "bot_username", label: "Bot username", part: "config", optional: true, hint: "Without the @" },
   ],
   twilio_sms: [

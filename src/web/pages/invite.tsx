@@ -8,7 +8,7 @@ import { acceptInvitation } from "../../services/members/accept-invitation";
 import { ensureCsrfToken, rotateCsrfToken, verifyCsrf } from "../csrf";
 import { CsrfField, ErrorSummary, Field, firstInvalid, formErrorsFrom, hasErrors, readForm, zodErrors, type FormState } from "../forms";
 import { Layout, render } from "../layout";
-import { setSessionCookie } from "../session";
+import { attachSession, setSessionCookie } from "../session";
 import { csrfFailedPage, statusPage } from "./status";
 
 type C = Context<AppEnv>;
@@ -16,34 +16,52 @@ type C = Context<AppEnv>;
 const InviteForm = z.object({
   token: z.string().max(200),
   name: z.string().trim().max(120, "Name must be at most 120 characters").optional(),
-  password: z.string().min(1, "Enter a password").max(256, "Password must be at most 256 characters"),
+  // Empty for a signed-in existing account; a new account's password is checked by the service.
+  password: z.string().max(256, "Password must be at most 256 characters").optional(),
 });
 
 const FIELDS = ["name", "password"] as const;
 const ids = Object.fromEntries(FIELDS.map((f) => [f, `invite-${f}`]));
 
-const InvitePage = ({ csrf, token, values = {}, errors }: FormState & { csrf: string; token: string }) => {
+/**
+ * Two ways in: a new person sets a password; someone who already has a Parley account accepts while
+ * signed in to it (the form then asks for nothing). The invitation never takes an existing account's
+ * password: whoever holds the link could otherwise use it to guess that password.
+ */
+const InvitePage = ({ csrf, token, signedIn, values = {}, errors }: FormState & { csrf: string; token: string; signedIn: boolean }) => {
   const focus = firstInvalid(FIELDS, errors);
   return (
     <Layout title="Join a workspace" hasErrors={hasErrors(errors)} narrow>
       <div class="card">
         <h1>Join your team on Parley</h1>
-        <p class="lead">You have been invited to a workspace. Set up your account to accept.</p>
+        {signedIn ? (
+          <p class="lead">You have been invited to a workspace. Accept to join it with the account you are signed in to.</p>
+        ) : (
+          <p class="lead">
+            You have been invited to a workspace. Set up your account to accept. Already have a Parley account? <a href="/login">Log in</a> first,
+            then open this invitation link again.
+          </p>
+        )}
         <ErrorSummary errors={errors} fieldIds={ids} />
         <form method="post" action="/invite" novalidate>
           <CsrfField token={csrf} />
           <input type="hidden" name="token" value={token} />
-          <Field id={ids.name!} name="name" label="Your name" optional autocomplete="name" value={values.name} error={errors?.name} autofocus={focus === "name"} maxlength={120} />
-          <Field
-            id={ids.password!}
-            name="password"
-            label="Password"
-            type="password"
-            autocomplete="new-password"
-            hint="Choose one of at least 10 characters. If you already have a Parley account, enter its password instead."
-            error={errors?.password}
-            autofocus={focus === "password"}
-          />
+          {/* Signed in, the form asks for nothing, unless the invitation turns out to be for a new account. */}
+          {(!signedIn || errors?.password) && (
+            <>
+              <Field id={ids.name!} name="name" label="Your name" optional autocomplete="name" value={values.name} error={errors?.name} autofocus={focus === "name"} maxlength={120} />
+              <Field
+                id={ids.password!}
+                name="password"
+                label="Choose a password"
+                type="password"
+                autocomplete="new-password"
+                hint="At least 10 characters. For a new account only: an existing one accepts by being signed in."
+                error={errors?.password}
+                autofocus={focus === "password"}
+              />
+            </>
+          )}
           <button type="submit" class="full">Accept invitation</button>
         </form>
       </div>
@@ -58,11 +76,12 @@ const invalidInvitation = (c: C) =>
     back: { href: "/login", label: "Go to log in" },
   });
 
-export function inviteForm(c: C) {
+export async function inviteForm(c: C) {
   const token = c.req.query("token") ?? "";
   // Only the shape is checked here; whether it is live is known when it is used (no lookup per view).
   if (!tenantOfToken("inv", token)) return invalidInvitation(c);
-  return render(c, <InvitePage csrf={ensureCsrfToken(c)} token={token} />);
+  const signedIn = await attachSession(c);
+  return render(c, <InvitePage csrf={ensureCsrfToken(c)} token={token} signedIn={signedIn} />);
 }
 
 export async function inviteSubmit(c: C) {
@@ -71,9 +90,12 @@ export async function inviteSubmit(c: C) {
   if (!(await verifyCsrf(c, form))) return csrfFailedPage(c, `/invite?token=${encodeURIComponent(token)}`);
   if (!tenantOfToken("inv", token)) return invalidInvitation(c);
   const values = { name: form.name };
-  const again = (errors: FormState["errors"], status: ContentfulStatusCode) => render(c, <InvitePage csrf={ensureCsrfToken(c)} token={token} values={values} errors={errors} />, status);
+  // The session cookie (if any) is the proof an existing account gives; see acceptInvitation.
+  const signedIn = await attachSession(c);
+  const again = (errors: FormState["errors"], status: ContentfulStatusCode) =>
+    render(c, <InvitePage csrf={ensureCsrfToken(c)} token={token} signedIn={signedIn} values={values} errors={errors} />, status);
 
-  const parsed = InviteForm.safeParse({ ...form, name: form.name || undefined });
+  const parsed = InviteForm.safeParse({ ...form, name: form.name || undefined, password: form.password || undefined });
   if (!parsed.success) return again(zodErrors(parsed.error), 400);
   try {
     const result = await acceptInvitation({ ctx: c.get("ctx"), input: { ...parsed.data, kind: "web" } });
