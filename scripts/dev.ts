@@ -10,6 +10,32 @@ import { generateSigningKeys } from "./lib/jwt-keys.ts";
 import { root, startStack } from "./lib/stack.ts";
 
 const port = Number(process.env.PORT ?? 8787);
+
+// Ctrl+C (SIGINT) or SIGTERM stops everything within a few seconds whatever state the stack is in
+// (starting, busy, or wedged on a statement): each part's stop is bounded, the whole stop has a hard
+// deadline after which the process exits anyway, and a second signal exits at once. On any exit the
+// stack kills the Worker's process group (stack.ts), so nothing outlives this process.
+const STOP_DEADLINE_MS = 5000;
+const cleanups: Array<() => Promise<void>> = [];
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      console.log("Stopping now.");
+      process.exit(130);
+    }
+    stopping = true;
+    console.log("Stopping… (again to force)");
+    setTimeout(() => {
+      console.log(`Not stopped after ${STOP_DEADLINE_MS / 1000} s; exiting anyway.`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    void (async () => {
+      for (const stop of cleanups.reverse()) await stop().catch(() => {});
+      process.exit(0);
+    })();
+  });
+}
 const stateDir = path.join(root, ".parley");
 mkdirSync(stateDir, { recursive: true });
 
@@ -22,9 +48,11 @@ if (!existsSync(credentialsKeysFile)) writeFileSync(credentialsKeysFile, generat
 // PARLEY_PROVIDER_DOUBLE=1: replies go to a local stand-in for WhatsApp, Telegram and Twilio (any
 // credentials accepted; what it received is at <double>/_control/requests) instead of the real APIs.
 const providers = process.env.PARLEY_PROVIDER_DOUBLE === "1" ? await startProvidersDouble({ acceptAnyCredentials: true }) : undefined;
+if (providers) cleanups.push(providers.stop);
 
 // Real Stripe with STRIPE_SECRET_KEY set, otherwise the local Stripe double (billing works offline).
 const billing = await startDevBilling(port, stateDir);
+cleanups.push(billing.stop);
 
 const databaseUrl = process.env.DATABASE_URL;
 console.log(databaseUrl ? "Using DATABASE_URL" : "Starting embedded Postgres (PGlite) in .parley/pgdata");
@@ -45,13 +73,19 @@ const stack = await startStack({
     }),
   },
   persistTo: path.join(stateDir, "wrangler"),
+  fireCrons: true,
 });
+cleanups.push(stack.stop);
+// A signal that arrived while the stack was starting ran the cleanups registered by then; finish the job.
+if (stopping) await stack.stop();
 
 let seeded: boolean;
 try {
   seeded = await seedDemoTenant(stack.url);
 } catch (err) {
+  if (stopping) await new Promise(() => {}); // the signal handler is stopping everything and will exit
   await stack.stop();
+  await providers?.stop();
   await billing.stop();
   throw err;
 }
@@ -67,14 +101,3 @@ Parley is running.
 
 Press Ctrl+C to stop.`);
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    await stack.stop();
-    await providers?.stop();
-    await billing.stop();
-    process.exit(0);
-  });
-}

@@ -47,14 +47,49 @@ export const envSchema = z.object({
 
 export type AppConfig = z.infer<typeof envSchema>;
 
-export interface Env extends Record<string, unknown> {
-  RATE_LIMITER: DurableObjectNamespace<import("../durable-objects/rate-limiter/rate-limiter").RateLimiter>;
-  CONVERSATION_THREAD: DurableObjectNamespace<import("../durable-objects/conversation-thread/conversation-thread").ConversationThread>;
+/**
+ * The Worker's bindings and vars: `WranglerEnv` is generated from wrangler.toml into
+ * worker-configuration.d.ts (`npm run types:env`; CI fails when it is stale), so a binding added there
+ * is typed here with no hand edit. Secrets and optional settings (validated by `envSchema` above) are
+ * not in wrangler.toml and are declared below; the queues are narrowed to what travels on them. A type
+ * alias rather than an interface, so it still passes where plain records of settings are read.
+ */
+export type Env = Omit<WranglerEnv, "OUTBOX_QUEUE" | "OUTBOX_DLQ" | "USAGE_QUEUE"> & {
   OUTBOX_QUEUE: Queue<import("./queues/outbox-relay").OutboxMessage>;
   OUTBOX_DLQ: Queue<import("./queues/outbox-relay").OutboxMessage>;
-  TENANT_QUOTA: DurableObjectNamespace<import("../durable-objects/tenant-quota/tenant-quota").TenantQuota>;
   USAGE_QUEUE: Queue<import("./services/billing/usage").UsageReport>;
-}
+  // Secrets: `wrangler secret put` in production, .dev.vars locally.
+  DATABASE_URL?: string;
+  JWT_SIGNING_KEYS?: string;
+  CREDENTIALS_KEYS?: string;
+  WIDGET_SIGNING_KEY?: string;
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  // Optional settings with defaults in envSchema (local runs and tests set them).
+  DB_WS_PROXY?: string;
+  PUBLIC_URL?: string;
+  CHANNEL_CACHE_TTL_MS?: string;
+  WHATSAPP_API_BASE?: string;
+  TELEGRAM_API_BASE?: string;
+  TWILIO_API_BASE?: string;
+  MAILGUN_API_BASE?: string;
+  STRIPE_API_HOST?: string;
+  STRIPE_API_PORT?: string;
+  STRIPE_API_PROTOCOL?: string;
+  RATE_LIMIT_SIGNUP_PER_IP?: string;
+  RATE_LIMIT_SIGNUP_PER_EMAIL?: string;
+  RATE_LIMIT_LOGIN_PER_IP?: string;
+  RATE_LIMIT_LOGIN_PER_EMAIL?: string;
+  // Language understanding (src/understanding/select.ts reads and validates these).
+  AI?: unknown;
+  AI_PROVIDER?: string;
+  AI_MODEL?: string;
+  AI_BASE_URL?: string;
+  AI_API_KEY?: string;
+  AI_TIMEOUT_MS?: string;
+  AI_PRICE_INPUT_CENTS_PER_MTOK?: string;
+  AI_PRICE_OUTPUT_CENTS_PER_MTOK?: string;
+};
 
 let cached: { source: unknown; config: AppConfig } | undefined;
 

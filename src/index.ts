@@ -3,6 +3,7 @@ import { Database } from "./db/client";
 import { loadConfig, type Env } from "./env";
 import { consumeDeadLetters, consumeOutbox } from "./queues/outbox-consumer";
 import { sweepOutbox, type OutboxMessage } from "./queues/outbox-relay";
+import { applyRetention } from "./queues/retention";
 import type { UsageReport } from "./services/billing/usage";
 import { consumeUsageReports } from "./services/billing/usage-report";
 import { receiveRoutedEmail } from "./services/ingest/email-routing";
@@ -24,8 +25,14 @@ export default {
   async email(message: ForwardableEmailMessage, env: Env) {
     await receiveRoutedEmail(message, env);
   },
+  /** Every minute (wrangler.toml; the local stack fires it too): the outbox sweep, then log retention. */
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = new Database(loadConfig(env));
-    ctx.waitUntil(sweepOutbox(db, env).finally(() => db.close()));
+    // Independent chores: one failing must not skip the other; the run still reports the failure.
+    const chores = Promise.allSettled([sweepOutbox(db, env), applyRetention(db)]).then((results) => {
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    });
+    ctx.waitUntil(chores.finally(() => db.close()));
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

@@ -21,7 +21,7 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
       await server.stop();
       // Each commit is already on disk; a close stuck behind a statement cut off mid-flight must not hang
       // the shutdown.
-      await Promise.race([db.close(), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([db.close(), new Promise((r) => setTimeout(r, 1500).unref())]);
     },
   };
 }

@@ -6,6 +6,12 @@
 // a single session, so this server runs each client's messages up to a Sync (or a simple Query) as one
 // uninterrupted batch, and keeps the session to one client for as long as that client has a transaction
 // open — what separate backends guarantee on a real server.
+//
+// The price of one session is that a client's open transaction holds up everyone else. A healthy one is
+// cut off after IDLE_IN_TRANSACTION_MS of keeping others waiting; a failed one ("current transaction is
+// aborted", ReadyForQuery status 'E') can do nothing but roll back, so it gets FAILED_TRANSACTION_MS: a
+// client that drops such a connection without ROLLBACK (an isolate stopped mid-alarm) must not stall the
+// platform for seconds per victim.
 import net from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
 
@@ -14,6 +20,14 @@ const CANCEL_REQUEST = 80877102;
 const PROTOCOL_3 = 196608;
 /** Messages after which a client waits for the server: the end of a batch. */
 const BATCH_END = new Set(["S", "Q", "H", "X"]);
+const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
+
+/**
+ * Where a session stands after its last batch: the ReadyForQuery status ('I' idle, 'T' in a transaction,
+ * 'E' in a failed transaction), or 'open' when the batch ended without one (a Flush mid extended-protocol
+ * exchange: the next messages, up to Sync, belong to the same exchange and may not interleave with others).
+ */
+type SessionState = "I" | "T" | "E" | "open";
 
 interface Session {
   id: number;
@@ -22,6 +36,7 @@ interface Session {
   batch: Uint8Array[];
   started: boolean;
   closed: boolean;
+  state: SessionState;
 }
 
 export interface PgliteServer {
@@ -35,10 +50,14 @@ export interface PgliteServer {
  * it one stuck client (a test that timed out mid-transaction) would stall every other client forever.
  */
 const IDLE_IN_TRANSACTION_MS = 10_000;
+/** The same for a transaction already failed: all it can still do is roll back, which takes a round trip. */
+const FAILED_TRANSACTION_MS = 1_000;
+/** Stop gives a batch in flight (and the final rollback) this long; a shutdown must not hang on a statement. */
+const STOP_GRACE_MS = 1_500;
 
 export async function servePglite(
   db: PGlite,
-  opts: { port?: number; idleInTransactionMs?: number } = {},
+  opts: { port?: number; idleInTransactionMs?: number; failedTransactionMs?: number } = {},
 ): Promise<PgliteServer> {
   let nextId = 1;
   const queue: Array<{ session: Session; messages: Uint8Array[] }> = [];
@@ -47,6 +66,7 @@ export async function servePglite(
   let idleTimer: NodeJS.Timeout | null = null;
   const sessions = new Set<Session>();
   const idleMs = opts.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS;
+  const failedMs = opts.failedTransactionMs ?? FAILED_TRANSACTION_MS;
 
   function clearIdleTimer() {
     if (idleTimer) clearTimeout(idleTimer);
@@ -59,6 +79,9 @@ export async function servePglite(
    * would wait on itself forever.
    */
   async function rollback() {
+    // An extended-protocol exchange cut off before its Sync (after an error, the session skips everything
+    // up to one) would swallow the next client's messages: end it first.
+    if (txOwner?.state === "open") await db.runExclusive(() => db.execProtocolRawStream(SYNC, { onRawData: () => {} })).catch(() => {});
     if (db.isInTransaction()) await db.exec("ROLLBACK").catch(() => {});
     txOwner = null;
   }
@@ -81,10 +104,13 @@ export async function servePglite(
       if (i < 0 || queue.length === 0) {
         if (i < 0 && queue.length > 0 && !idleTimer) {
           const owner = txOwner!;
-          idleTimer = setTimeout(() => {
-            idleTimer = null;
-            if (txOwner === owner && !queue.some((q) => q.session === owner)) owner.socket.destroy();
-          }, idleMs);
+          idleTimer = setTimeout(
+            () => {
+              idleTimer = null;
+              if (txOwner === owner && !queue.some((q) => q.session === owner)) owner.socket.destroy();
+            },
+            owner.state === "E" ? failedMs : idleMs,
+          );
           idleTimer.unref();
         }
         return;
@@ -92,16 +118,24 @@ export async function servePglite(
       clearIdleTimer();
       const { session, messages } = queue.splice(i, 1)[0]!;
       if (session.closed) continue;
+      let tail: Uint8Array = new Uint8Array(0);
       await db.runExclusive(async () => {
         for (const message of messages) {
           if (message[0] === 0x58 /* X: Terminate */) {
             session.socket.end();
             continue;
           }
-          await db.execProtocolRawStream(message, { onRawData: (data) => session.socket.writable && session.socket.write(data) });
+          tail = new Uint8Array(0);
+          await db.execProtocolRawStream(message, {
+            onRawData: (data) => {
+              tail = lastBytes(tail, data, 6);
+              if (session.socket.writable) session.socket.write(data);
+            },
+          });
         }
       });
-      txOwner = db.isInTransaction() ? session : null;
+      session.state = stateAfter(messages[messages.length - 1], tail, db);
+      txOwner = session.state === "I" ? null : session;
     }
   }
 
@@ -160,7 +194,7 @@ export async function servePglite(
 
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
-    const session: Session = { id: nextId++, socket, buffer: Buffer.alloc(0), batch: [], started: false, closed: false };
+    const session: Session = { id: nextId++, socket, buffer: Buffer.alloc(0), batch: [], started: false, closed: false, state: "I" };
     sessions.add(session);
     socket.on("data", (chunk: Buffer) => onData(session, chunk));
     socket.on("close", () => void onClose(session));
@@ -179,9 +213,34 @@ export async function servePglite(
       for (const s of sessions) s.socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Let a batch in flight finish, then leave the single session outside any transaction: a client
-      // cut off mid-transaction would otherwise keep PGlite's close from completing.
-      await running;
-      await rollback();
+      // cut off mid-transaction would otherwise keep PGlite's close from completing. Both are bounded: a
+      // statement that never returns must not keep the process from stopping (each commit is on disk).
+      const grace = () => new Promise<void>((r) => setTimeout(r, STOP_GRACE_MS).unref());
+      await Promise.race([running, grace()]);
+      await Promise.race([rollback(), grace()]);
     },
   };
+}
+
+/** The last `n` bytes of `prev` followed by `data`. */
+function lastBytes(prev: Uint8Array, data: Uint8Array, n: number): Uint8Array {
+  if (data.length >= n) return data.slice(data.length - n);
+  const joined = new Uint8Array(prev.length + data.length);
+  joined.set(prev);
+  joined.set(data, prev.length);
+  return joined.slice(Math.max(0, joined.length - n));
+}
+
+/**
+ * A batch ending in Sync or Query is answered last by ReadyForQuery ('Z', length 5, status), whose status
+ * is the session's transaction state, failed or not. A batch ending in Flush leaves the exchange open.
+ */
+function stateAfter(last: Uint8Array | undefined, tail: Uint8Array, db: PGlite): SessionState {
+  const type = last?.[0];
+  if (type === 0x48 /* H: Flush */) return "open";
+  if (tail.length === 6 && tail[0] === 0x5a /* Z */ && tail[1] === 0 && tail[2] === 0 && tail[3] === 0 && tail[4] === 5) {
+    const status = String.fromCharCode(tail[5]!);
+    if (status === "I" || status === "T" || status === "E") return status;
+  }
+  return db.isInTransaction() ? "T" : "I";
 }

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startCronTimer } from "./cron.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { freePort } from "./free-port.ts";
 import { runMigrations } from "./migrate.ts";
@@ -29,6 +30,8 @@ export interface StackOptions {
   extraVars?: Record<string, string>;
   /** Simulated round trip to the database added by the bridge (benchmarks stand in for the edge→Neon distance). */
   dbLatencyMs?: number;
+  /** Fire wrangler.toml's cron triggers on their schedule (wrangler dev does not); `npm run dev` sets it. */
+  fireCrons?: boolean;
 }
 
 export interface Stack {
@@ -72,21 +75,35 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // Values go through an env file, not --var, so wrangler shows them as hidden instead of printing secrets.
     mkdirSync(opts.persistTo, { recursive: true });
     const envFile = path.join(opts.persistTo, `dev-${opts.port}.vars`);
-    writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${quoteEnv(v)}`).join("\n") + "\n", { mode: 0o600 });
+    writeFileSync(envFile, `${Object.entries(vars).map(([k, v]) => `${k}=${quoteEnv(v)}`).join("\n")}\n`, { mode: 0o600 });
 
     const wrangler = spawn(
       process.execPath,
       [path.join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(opts.port), "--env-file", envFile,
-        "--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", opts.quiet ? "error" : "info"],
-      { cwd: root, stdio: ["ignore", opts.quiet ? "ignore" : "inherit", opts.quiet ? "pipe" : "inherit"], // No network here or in CI: skip the fetch of the Request.cf sample and telemetry.
+        "--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", opts.quiet ? "error" : "info",
+        // Exposes /__scheduled, which the cron timer below calls.
+        "--test-scheduled"],
+      // Its own process group, so stopping it reaches workerd too, and a terminal's Ctrl+C reaches it only
+      // through stop() (which bounds the wait), not as a second signal racing ours.
+      { cwd: root, detached: true, stdio: ["ignore", opts.quiet ? "ignore" : "inherit", opts.quiet ? "pipe" : "inherit"], // No network here or in CI: skip the fetch of the Request.cf sample and telemetry.
         env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
     );
     let stderr = "";
     wrangler.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-    stops.push(() => killAndWait(wrangler));
+    // Whatever happens to this process (a hard exit on a deadline, a crash), the Worker does not outlive it.
+    const killGroup = () => signalGroup(wrangler, "SIGKILL");
+    process.once("exit", killGroup);
+    stops.push(async () => {
+      await killAndWait(wrangler);
+      process.off("exit", killGroup);
+    });
 
     const url = `http://127.0.0.1:${opts.port}`;
     await waitForHealth(url, wrangler, () => stderr);
+    if (opts.fireCrons) {
+      const stopCrons = startCronTimer(url, path.join(root, "wrangler.toml"));
+      stops.push(async () => stopCrons());
+    }
     return { url, databaseUrl: ownerUrl, bridgeStats: bridge.stats, bridge, wranglerPid: wrangler.pid ?? 0, stop };
   } catch (err) {
     await stop();
@@ -109,16 +126,32 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
   throw new Error(`Parley did not become healthy at ${url} within ${timeoutMs} ms\n${stderr()}`);
 }
 
+/** Signals the child's whole process group (wrangler and the workerd it runs); false once it is gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return false; // no such group: already gone
+  }
+}
+
+/** SIGTERM to the group, SIGKILL after 2.5 s: `npm run dev` promises to stop within a few seconds. */
 function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) {
+    signalGroup(child, "SIGKILL"); // workerd may outlive wrangler
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
     // The timer also keeps the event loop alive until the child has really gone.
-    const force = setTimeout(() => child.kill("SIGKILL"), 5000);
+    const force = setTimeout(() => signalGroup(child, "SIGKILL"), 2500);
     child.once("exit", () => {
       clearTimeout(force);
+      signalGroup(child, "SIGKILL");
       resolve();
     });
-    child.kill("SIGTERM");
+    if (!signalGroup(child, "SIGTERM")) child.kill("SIGTERM");
   });
 }
 

@@ -17,7 +17,9 @@ function expectParseError(run: () => unknown, field: string): void {
 
 function formObject(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
-  params.forEach((value, name) => (out[name] = value));
+  params.forEach((value, name) => {
+    out[name] = value;
+  });
   return out;
 }
 

@@ -133,7 +133,7 @@ function statusError(errors: z.output<typeof Status>["errors"]): string | undefi
 export function parseWhatsApp(json: unknown): NormalizedInbound[] {
   const envelope = parseWith(Envelope, json, "whatsapp", "");
   const out: NormalizedInbound[] = [];
-  envelope.entry.forEach((entry, e) =>
+  envelope.entry.forEach((entry, e) => {
     entry.changes.forEach((change, c) => {
       if (change.field !== "messages") return; // template, account and quality updates share the endpoint
       const at = `entry[${e}].changes[${c}].value`;
@@ -165,7 +165,7 @@ export function parseWhatsApp(json: unknown): NormalizedInbound[] {
         if (!status) return;
         out.push(compact({ kind: "status" as const, externalId: st.id, status, timestamp: Number(st.timestamp) * 1000, recipientId: st.recipient_id, error: statusError(st.errors) }));
       });
-    }),
-  );
+    });
+  });
   return out;
 }

@@ -106,7 +106,7 @@ export async function verifyTelegramSecret(headerValue: string | null | undefine
 function paramEntries(params: TwilioParams): Map<string, string[]> {
   const map = new Map<string, string[]>();
   const add = (name: string, value: string) => map.set(name, [...(map.get(name) ?? []), value]);
-  if (params instanceof URLSearchParams) params.forEach((value, name) => add(name, value));
+  if (params instanceof URLSearchParams) for (const [name, value] of params) add(name, value);
   else for (const [name, value] of Object.entries(params)) for (const v of typeof value === "string" ? [value] : value) add(name, v);
   return map;
 }

@@ -1,5 +1,6 @@
 import type { Tx } from "../db/client";
 import { auditLog, outboxEvents } from "../db/schema";
+import type { EventPayload, EventType, OutboxEventInput } from "../events/catalog";
 import type { ServiceContext } from "./context";
 
 /** Audit rows are written in the mutation's own transaction: no change without its record, and vice versa. */
@@ -21,10 +22,13 @@ export async function recordAudit(
   });
 }
 
-/** Domain events go to the outbox in the same transaction as the change; a relay publishes them to Queues. */
-export async function emitEvent(
+/**
+ * Domain events go to the outbox in the same transaction as the change; a relay publishes them to Queues.
+ * Only types declared in src/events/catalog.ts, with that type's payload, are accepted.
+ */
+export async function emitEvent<T extends EventType>(
   tx: Tx,
-  event: { tenantId: string; type: `${string}.${string}`; aggregateType: string; aggregateId: string; payload: Record<string, unknown> },
+  event: { tenantId: string; type: T; aggregateType: string; aggregateId: string; payload: EventPayload<T> },
 ): Promise<string> {
   const id = crypto.randomUUID();
   await tx.insert(outboxEvents).values({ id, ...event });
@@ -32,10 +36,7 @@ export async function emitEvent(
 }
 
 /** Several events in one statement (hot paths: one round trip however many messages a batch holds). */
-export async function emitEvents(
-  tx: Tx,
-  events: Array<{ tenantId: string; type: `${string}.${string}`; aggregateType: string; aggregateId: string; payload: Record<string, unknown> }>,
-): Promise<void> {
+export async function emitEvents(tx: Tx, events: OutboxEventInput[]): Promise<void> {
   if (events.length === 0) return;
   await tx.insert(outboxEvents).values(events.map((e) => ({ id: crypto.randomUUID(), ...e })));
 }

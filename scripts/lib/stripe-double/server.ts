@@ -91,7 +91,7 @@ export async function startStripeDouble(opts: StripeDoubleOptions): Promise<Stri
       const expired = path === "/v2/billing/meter_event_stream";
       const error = expired
         ? { type: "temporary_session_expired", code: "billing_meter_event_session_expired", message: "The temporary session token has expired." }
-        : { type: "invalid_request_error", message: "Invalid API Key provided: " + String(req.headers.authorization ?? "").slice(7, 15) + "***" };
+        : { type: "invalid_request_error", message: `Invalid API Key provided: ${String(req.headers.authorization ?? "").slice(7, 15)}***` };
       return send(res, { status: 401, body: { error } });
     }
     const p: Obj = path.startsWith("/v2/") ? (raw ? JSON.parse(raw) : {}) : parseForm(req.method === "GET" ? url.searchParams : new URLSearchParams(raw));

@@ -1,3 +1,4 @@
+import { ensureDefaultFlow } from "../flows/runtime";
 import { eq } from "drizzle-orm";
 import { consumeRateLimit } from "../../../durable-objects/rate-limiter/client";
 import type { Tx } from "../../db/client";
@@ -40,6 +41,8 @@ export async function signup({ ctx, input }: { ctx: ServiceContext; input: Signu
 
     const slug = await claimSlug(tx, tenantId, organization);
     await tx.insert(tenantMembers).values({ tenantId, userId, role: "owner" });
+    // A new workspace answers from its first message: the default flow, published, editable like any other.
+    await ensureDefaultFlow(tx, tenantId);
     const session = await openSession(tx, ctx, { tenantId, userId, kind: input.kind ?? "api" });
     const actor = { tenantId, actorType: "user", actorId: userId } as const;
     await recordAudit(tx, ctx, { ...actor, action: "tenant.created", entityType: "tenant", entityId: tenantId, data: { slug } });
