@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { call, createHarness, createTenant, expectStatus, ownerQuery, type TenantHandle } from "./harness";
 import { WebClient } from "./web-client";
-import { expectMessageCount } from "./channel-harness";
+import { startWidgetSession } from "./fuzz/widget-session";
+import { apiMessage, createApiChannel, eventually, expectMessageCount, postSigned } from "./channel-harness";
 
 const SITE = "https://shop.example.com";
 
@@ -11,11 +12,26 @@ async function webchatConversation(t: TenantHandle, text: string) {
   const ch = await call("POST", "/v1/channels", { token: t.owner.token, body: { type: "webchat", name: "Site <chat>", config: { allowed_origins: [SITE] }, debounce_ms: 200 } });
   expectStatus(ch, 201);
   const base = `/widget/${t.id}/${ch.body.id}`;
-  const session = await call("POST", `${base}/session`, { headers: { origin: SITE } });
-  expectStatus(await call("POST", `${base}/messages`, { headers: { origin: SITE, authorization: `Bearer ${session.body.token}` }, body: { text, client_message_id: crypto.randomUUID() } }), 202);
+  const session = await startWidgetSession(base, { origin: SITE });
+  expectStatus(await call("POST", `${base}/messages`, { headers: { origin: SITE, authorization: `Bearer ${session.token}` }, body: { text, client_message_id: crypto.randomUUID() } }), 202);
   await expectMessageCount(ch.body.id, 1);
   const list = await call("GET", "/v1/conversations", { token: t.owner.token });
   return list.body.data[0] as { id: string; contact_id: string };
+}
+
+/** A conversation on an API channel whose message the bot turn has annotated (as the real pipeline does). */
+async function annotatedConversation(t: TenantHandle, text: string) {
+  const ch = await createApiChannel(t, { debounce_ms: 200 });
+  const sent = apiMessage({ from: { id: `c-${crypto.randomUUID()}`, name: "Lucía" }, text });
+  expectStatus(await postSigned(ch, sent), 200);
+  return eventually(async () => {
+    const [stored] = await ownerQuery("select conversation_id from messages where channel_id = $1 and external_id = $2", [ch.id, sent.external_id]);
+    if (!stored) throw new Error("message not stored yet");
+    const msgs = await call("GET", `/v1/conversations/${stored.conversation_id}/messages`, { token: t.owner.token });
+    const message = msgs.body.data.find((m: { direction: string; annotations?: unknown }) => m.direction === "inbound" && m.annotations);
+    if (!message) throw new Error("not annotated yet");
+    return { id: stored.conversation_id as string, message };
+  });
 }
 
 describe("inbox pages", () => {
@@ -109,5 +125,69 @@ describe("inbox pages", () => {
     expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(res.text).toContain("/v1/conversations/");
     expect(res.text).not.toContain("innerHTML");
+  });
+
+  it("shows each conversation's priority, language and sentiment, filters by priority, and shows a thread's annotations", async () => {
+    const t = await createTenant();
+    const conv = await annotatedConversation(t, "quiero hablar con una persona, mi pedido 12345 no llegó");
+    const a = conv.message.annotations;
+    const web = await WebClient.signIn(t.owner);
+
+    const list = await web.get("/app/inbox");
+    expectStatus(list, 200);
+    expect(list.text).toContain(`<span class="prio prio-${a.priority}"`);
+    expect(list.text).toContain(`title="Language: ${a.language}"`);
+    expect(list.text).toContain('aria-label="Conversations by priority"');
+    expect(list.text).toContain('href="/app/inbox?priority=P0"');
+    const other = (["P0", "P1", "P2", "P3"] as const).find((p) => p !== a.priority)!;
+    const same = await web.get(`/app/inbox?priority=${a.priority}`);
+    expect(same.text).toContain(`href="/app/inbox/${conv.id}"`);
+    const filtered = await web.get(`/app/inbox?priority=${other}`);
+    expectStatus(filtered, 200);
+    expect(filtered.text).not.toContain(`href="/app/inbox/${conv.id}"`);
+    expect(filtered.text).toContain(`No conversations have priority ${other}.`);
+
+    const thread = await web.get(`/app/inbox/${conv.id}`);
+    expectStatus(thread, 200);
+    expect(thread.text).toContain('aria-label="How this message was understood"');
+    expect(thread.text).toContain(`<dt>Urgency</dt><dd>${Math.round(a.urgency * 100)}%</dd>`);
+    expect(thread.text).toContain(`action="/app/inbox/${conv.id}/annotations"`);
+    expect(thread.text).toContain(`name="message_id" value="${conv.message.id}"`);
+    // Asking for a person escalates: the header shows the flow version, the bot's summary and the call summary.
+    const api = await eventually(async () => {
+      const res = await call("GET", `/v1/conversations/${conv.id}`, { token: t.owner.token });
+      expect(res.body).toMatchObject({ state: "escalated", escalation_summary: expect.any(String), call_summary: { summary: expect.any(String) } });
+      return res;
+    });
+    const escalated = await web.get(`/app/inbox/${conv.id}`);
+    expect(escalated.text).toContain(`Flow version ${api.body.flow.version}`);
+    expect(escalated.text).toContain("Escalated to a person");
+    expect(escalated.text).toContain('id="call-summary-title"');
+    expect((await web.get("/app/inbox")).text).toContain('<tr class="escalated"');
+  });
+
+  it("corrects a message's annotations through the thread's form", async () => {
+    const t = await createTenant();
+    const conv = await annotatedConversation(t, "How do I export my invoices?");
+    const web = await WebClient.signIn(t.owner);
+    await web.get(`/app/inbox/${conv.id}`);
+    const priority = conv.message.annotations.priority === "P0" ? "P3" : "P0";
+
+    const forged = await web.post(`/app/inbox/${conv.id}/annotations`, { message_id: conv.message.id, intent: "how_to_guidance", sentiment: "angry", priority }, { csrf: false });
+    expect(forged.status).toBe(403);
+    const bad = await web.post(`/app/inbox/${conv.id}/annotations`, { message_id: conv.message.id, intent: "how_to_guidance", sentiment: "furious", priority });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("Choose a sentiment");
+
+    const saved = await web.post(`/app/inbox/${conv.id}/annotations`, { message_id: conv.message.id, intent: "how_to_guidance", sentiment: "angry", priority });
+    expect(saved.status, saved.text).toBe(303);
+    expect(saved.headers.get("location")).toBe(`/app/inbox/${conv.id}?done=annotation#msg-${conv.message.id}`);
+    const [row] = await ownerQuery("select sentiment_label, priority, corrected_by, original from message_annotations where message_id = $1", [conv.message.id]);
+    expect(row).toMatchObject({ sentiment_label: "angry", priority, corrected_by: t.owner.userId });
+    expect(row.original).toMatchObject({ priority: conv.message.annotations.priority });
+    const page = await web.get(`/app/inbox/${conv.id}?done=annotation`);
+    expect(page.text).toContain("Annotation corrected.");
+    expect(page.text).toContain("corrected by an agent");
+    expect(page.text).toContain('class="senti senti-angry"');
   });
 });

@@ -26,6 +26,8 @@ import * as contactGet from "./contacts/get";
 import * as contactList from "./contacts/list";
 import * as contactMerge from "./contacts/merge";
 import * as contactUpdate from "./contacts/update";
+import * as annotationCorrections from "./annotations/corrections";
+import * as conversationAnnotations from "./conversations/annotations";
 import * as conversationGet from "./conversations/get";
 import * as conversationList from "./conversations/list";
 import * as conversationMessages from "./conversations/messages-list";
@@ -68,7 +70,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>) {
     apiKeyCreate, apiKeyList, apiKeyRevoke,
     billingGet, billingCheckout, billingPortal, stripeWebhook,
     channelCreate, channelList, channelGet, channelUpdate, channelDelete, channelEvents, channelReplay,
-    conversationList, conversationGet, conversationUpdate, conversationMessages, conversationReply,
+    conversationList, conversationGet, conversationUpdate, conversationMessages, conversationReply, conversationAnnotations, annotationCorrections,
     flowCreate, flowList, flowGet, flowUpdate, flowPublish, flowVersions, flowSimulate,
     ticketCreate, ticketList, ticketGet, ticketUpdate,
     reservationCreate, reservationList, reservationSlots, reservationGet, reservationUpdate,

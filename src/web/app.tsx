@@ -8,7 +8,7 @@ import { INBOX_JS } from "./assets/inbox-script";
 import { serveScript } from "./assets/serve";
 import { readForm } from "./forms";
 import { renderInbox } from "./pages/inbox";
-import { assigneeSubmit, replySubmit, stateSubmit } from "./pages/inbox-actions";
+import { annotationSubmit, assigneeSubmit, replySubmit, stateSubmit } from "./pages/inbox-actions";
 import { renderThread } from "./pages/inbox-thread";
 import { renderBilling } from "./pages/billing";
 import { checkoutSubmit, portalSubmit } from "./pages/billing-actions";
@@ -74,6 +74,7 @@ webApp.get("/app/inbox/:id", (c) => renderThread(c));
 webApp.post("/app/inbox/:id/reply", formLimit, replySubmit);
 webApp.post("/app/inbox/:id/state", formLimit, stateSubmit);
 webApp.post("/app/inbox/:id/assignee", formLimit, assigneeSubmit);
+webApp.post("/app/inbox/:id/annotations", formLimit, annotationSubmit);
 // The inbox's live updates: same-origin script (the CSP allows no inline script), versioned URL.
 webApp.get("/assets/inbox.js", (c) => serveScript(c, INBOX_JS, "immutable"));
 webApp.get("/app/billing", async (c) => (await requireSession(c)) ?? renderBilling(c));

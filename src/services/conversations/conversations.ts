@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { threadStub } from "../../../durable-objects/conversation-thread/client";
 import { checkMessageQuota, quotaError } from "../../../durable-objects/tenant-quota/client";
 import type { Tx } from "../../db/client";
@@ -7,6 +7,9 @@ import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError, notFound } from "../../lib/errors";
 import { actorRef, withTenant } from "../access";
 import { emitEvents, recordAudit } from "../audit";
+import { getCallSummary } from "../escalations/escalations";
+import type { CallSummary } from "../escalations/model";
+import type { Priority } from "../../understanding/port";
 import type { ServiceContext } from "../context";
 import { toAnnotations, toConversation, toMessage, type Conversation, type Message } from "./model";
 
@@ -17,11 +20,12 @@ export async function findConversation(tx: Tx, id: string, lock = false) {
   return row;
 }
 
-export async function listConversations({ ctx, input }: { ctx: ServiceContext; input: { state?: ConversationState; assignee_id?: string; cursor?: string; limit: number } }) {
+export async function listConversations({ ctx, input }: { ctx: ServiceContext; input: { state?: ConversationState; assignee_id?: string; priority?: Priority[]; cursor?: string; limit: number } }) {
   return withTenant(ctx, "conversations:read", async (tx) => {
     const filters: SQL[] = [];
     if (input.state) filters.push(eq(conversations.state, input.state));
     if (input.assignee_id) filters.push(eq(conversations.assigneeId, input.assignee_id));
+    if (input.priority?.length) filters.push(inArray(conversations.priority, input.priority));
     const after = input.cursor ? decodeCursor(input.cursor) : undefined;
     // Most recent activity first; conversations without messages yet sort by creation.
     const activity = sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
@@ -38,8 +42,12 @@ export async function listConversations({ ctx, input }: { ctx: ServiceContext; i
   });
 }
 
-export async function getConversation({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<Conversation> {
-  return withTenant(ctx, "conversations:read", async (tx) => toConversation(await findConversation(tx, input.id)));
+/** One conversation, with its call summary once one was written (the conversation ended or was handed over). */
+export async function getConversation({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<Conversation & { call_summary: CallSummary | null }> {
+  return withTenant(ctx, "conversations:read", async (tx, p) => {
+    const conversation = toConversation(await findConversation(tx, input.id));
+    return { ...conversation, call_summary: (await getCallSummary(tx, p.tenant.id, conversation.id)) ?? null };
+  });
 }
 
 /** The thread oldest first, in the order its single writer stored it; `after` pages by sequence. */

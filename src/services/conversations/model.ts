@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CONVERSATION_STATES, type conversations, type messageAnnotations, type messages } from "../../db/schema";
 import type { MessageContent } from "../../channels/inbound";
+import { CallSummarySchema } from "../escalations/model";
 
 export const MessageSchema = z
   .object({
@@ -54,6 +55,7 @@ export const ConversationSchema = z
     bot_paused: z.boolean().openapi({ description: "An agent replied or was assigned: the bot stays quiet here" }),
     flow: z.object({ id: z.string().uuid(), version: z.number().int() }).nullable().openapi({ description: "The flow version this conversation runs" }),
     escalation_summary: z.string().nullable().openapi({ description: "What the bot handed over, for the agent" }),
+    call_summary: CallSummarySchema.nullable().optional().openapi({ description: "On GET /v1/conversations/{id}: the summary stored when the conversation ended or was handed over" }),
     created_at: z.string(),
     updated_at: z.string(),
     version: z.number().int(),

@@ -13,7 +13,9 @@ import { CsrfField, ErrorSummary, type FormState } from "../forms";
 import { Layout, render } from "../layout";
 import { requireSession } from "../session";
 import { AppNav } from "./app-nav";
-import { CHANNEL_TYPE_LABELS, InboxScript, STATE_LABELS, UUID, viewer, When } from "./inbox-parts";
+import { CHANNEL_TYPE_LABELS, InboxScript, InboxStyles, LanguageTag, PRIORITIES, PriorityBadge, SentimentTag, STATE_LABELS, UUID, viewer, When } from "./inbox-parts";
+import { DEFAULT_INTENTS, SENTIMENT_LABELS } from "../../understanding/port";
+import type { CallSummary } from "../../services/escalations/model";
 import { forbiddenPage } from "./status";
 
 const PAGE_SIZE = 200;
@@ -22,10 +24,12 @@ export interface ThreadForms {
   reply?: FormState;
   state?: FormState;
   assignee?: FormState;
+  /** A correction of one message's annotations; `values.message_id` says which message's form. */
+  annotation?: FormState;
 }
 
 /** Confirmations after a redirect, chosen by key (never text from the URL). */
-const DONE: Record<string, string> = { reply: "Reply sent.", state: "State changed.", assignee: "Assignee changed." };
+const DONE: Record<string, string> = { reply: "Reply sent.", state: "State changed.", assignee: "Assignee changed.", annotation: "Annotation corrected. It is kept as training data." };
 const DELIVERY: Record<Message["status"], string> = { received: "", pending: "Sending", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Failed" };
 
 function describedBy(id: string, hint?: string, error?: string) {
@@ -47,8 +51,74 @@ function senderOf(m: Message, contact: string, labels: InboxLabels): string {
   return (m.sender_id && labels.people[m.sender_id]) || "Agent";
 }
 
-const MessageItem = ({ m, contact, labels }: { m: Message; contact: string; labels: InboxLabels }) => (
-  <li class={`msg ${m.direction === "inbound" ? "in" : "out"}`} data-message-id={m.id}>
+const intentLabel = (intent: string) => intent.replaceAll("_", " ");
+
+/** One select of the correction form; the current value (or the value just posted) is preselected. */
+const CorrectSelect = ({ id, name, label, options, value, error }: { id: string; name: string; label: string; options: readonly string[]; value: string; error?: string }) => (
+  <div class="field">
+    <label for={id}>{label}</label>
+    <select id={id} name={name} aria-invalid={error ? "true" : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+      {options.map((o) => (
+        <option value={o} selected={o === value}>{name === "intent" ? intentLabel(o) : o}</option>
+      ))}
+    </select>
+    <FieldError id={id} error={error} />
+  </div>
+);
+
+/**
+ * How the message was understood, and (for people who may change conversations) a small form to say
+ * what it really was. Intents offered are the default taxonomy plus the one shown, so a workspace's own
+ * intent stays choosable.
+ */
+const Understanding = ({ m, convId, csrf, canWrite, state }: { m: Message; convId: string; csrf: string; canWrite: boolean; state?: FormState }) => {
+  const a = m.annotations!;
+  const mine = state?.values?.message_id === m.id ? state : undefined;
+  const intents = (DEFAULT_INTENTS as readonly string[]).includes(a.intent) ? DEFAULT_INTENTS : [a.intent, ...DEFAULT_INTENTS];
+  const base = `correct-${m.id.slice(0, 8)}`;
+  return (
+    <div class="annot" data-annotations>
+      <dl aria-label="How this message was understood">
+        <div><dt>Priority</dt><dd><PriorityBadge priority={a.priority} /></dd></div>
+        <div><dt>Language</dt><dd><LanguageTag code={a.language} /></dd></div>
+        <div><dt>Intent</dt><dd>{intentLabel(a.intent)}</dd></div>
+        <div><dt>Sentiment</dt><dd><SentimentTag label={a.sentiment.label} /> <span class="muted">({a.sentiment.score.toFixed(2)})</span></dd></div>
+        <div><dt>Urgency</dt><dd>{`${Math.round(a.urgency * 100)}%`}</dd></div>
+        {a.entities.length ? <div><dt>Entities</dt><dd>{a.entities.map((e) => `${e.type.replaceAll("_", " ")}: ${e.value}`).join(" · ")}</dd></div> : null}
+        <div><dt>Source</dt><dd>{a.corrected ? <span class="corrected">corrected by an agent</span> : a.source}</dd></div>
+      </dl>
+      {canWrite ? (
+        <details open={mine?.errors ? true : undefined}>
+          <summary>Correct</summary>
+          <form method="post" action={`/app/inbox/${convId}/annotations`} novalidate aria-label="Correct this message's annotations">
+            <ErrorSummary errors={mine?.errors} fieldIds={{ intent: `${base}-intent`, sentiment: `${base}-sentiment`, priority: `${base}-priority` }} />
+            <CsrfField token={csrf} />
+            <input type="hidden" name="message_id" value={m.id} />
+            <CorrectSelect id={`${base}-intent`} name="intent" label="Intent" options={intents} value={mine?.values?.intent ?? a.intent} error={mine?.errors?.intent} />
+            <CorrectSelect id={`${base}-sentiment`} name="sentiment" label="Sentiment" options={SENTIMENT_LABELS} value={mine?.values?.sentiment ?? a.sentiment.label} error={mine?.errors?.sentiment} />
+            <CorrectSelect id={`${base}-priority`} name="priority" label="Priority" options={PRIORITIES} value={mine?.values?.priority ?? a.priority} error={mine?.errors?.priority} />
+            <button type="submit" class="secondary">Save correction</button>
+          </form>
+        </details>
+      ) : null}
+    </div>
+  );
+};
+
+const CallSummaryBox = ({ summary }: { summary: CallSummary }) => (
+  <section class="summary" aria-labelledby="call-summary-title">
+    <h2 id="call-summary-title">Call summary</h2>
+    <p>{summary.summary}</p>
+    {summary.key_points.length ? <ul aria-label="Key points">{summary.key_points.map((k) => <li>{k}</li>)}</ul> : null}
+    {summary.action_items.length ? <ul aria-label="Action items">{summary.action_items.map((k) => <li>{`To do: ${k}`}</li>)}</ul> : null}
+    <p class="muted">
+      {[summary.overall_sentiment && `Overall sentiment: ${summary.overall_sentiment}`, summary.resolution_detected ? "Resolved" : "Not resolved", summary.language && `Language: ${summary.language}`].filter(Boolean).join(" · ")}
+    </p>
+  </section>
+);
+
+const MessageItem = ({ m, contact, labels, understanding }: { m: Message; contact: string; labels: InboxLabels; understanding?: { convId: string; csrf: string; canWrite: boolean; state?: FormState } }) => (
+  <li class={`msg ${m.direction === "inbound" ? "in" : "out"}${m.annotations && understanding ? " annotated" : ""}`} data-message-id={m.id} id={`msg-${m.id}`}>
     <div class="msg-head">
       <span class="msg-who">{senderOf(m, contact, labels)}</span> <When iso={m.created_at} />
     </div>
@@ -58,6 +128,7 @@ const MessageItem = ({ m, contact, labels }: { m: Message; contact: string; labe
         {m.status === "failed" && m.error ? `${DELIVERY.failed}: ${m.error}` : DELIVERY[m.status]}
       </p>
     ) : null}
+    {m.direction === "inbound" && m.annotations && understanding ? <Understanding m={m} {...understanding} /> : null}
   </li>
 );
 
@@ -152,7 +223,7 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
   const channel = labels.channels[conv.channel_id];
   const canWrite = roleAllows(me.role, "conversations:write");
   const done = DONE[c.req.query("done") ?? ""];
-  const hasErrors = !!(forms.reply?.errors || forms.state?.errors || forms.assignee?.errors);
+  const hasErrors = !!(forms.reply?.errors || forms.state?.errors || forms.assignee?.errors || forms.annotation?.errors);
   // Live appends belong after the newest message, so only the last page listens.
   const live = !thread.next_cursor;
 
@@ -160,6 +231,7 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
     c,
     <Layout title={`${contact} · Inbox`} hasErrors={hasErrors} signedIn={{ email: me.email, csrf: me.csrf }}>
       <AppNav current="inbox" role={me.role} />
+      <InboxStyles />
       <p class="crumbs"><a href="/app/inbox">← All conversations</a></p>
       <div class="ws-head">
         <div>
@@ -168,10 +240,27 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
             <div><dt>Channel</dt><dd>{channel ? `${channel.name} (${CHANNEL_TYPE_LABELS[channel.type] ?? channel.type})` : "—"}</dd></div>
             <div><dt>State</dt><dd><span class={`pill state-${conv.state}`} data-conversation-state>{STATE_LABELS[conv.state]}</span></dd></div>
             <div><dt>Assignee</dt><dd data-conversation-assignee>{conv.assignee_id ? (labels.people[conv.assignee_id] ?? "Former member") : "Unassigned"}</dd></div>
+            <div><dt>Priority</dt><dd><PriorityBadge priority={conv.priority} /></dd></div>
+            <div><dt>Language</dt><dd><LanguageTag code={conv.language} /></dd></div>
+            <div><dt>Sentiment</dt><dd><SentimentTag label={conv.sentiment?.label} /></dd></div>
+            <div>
+              <dt>Bot</dt>
+              <dd>
+                {conv.flow ? <a href={`/app/flows/${conv.flow.id}?version=${conv.flow.version}`}>{`Flow version ${conv.flow.version}`}</a> : "No flow run yet"}
+                {conv.bot_paused ? <> <span class="pill paused">Bot paused</span></> : null}
+              </dd>
+            </div>
           </dl>
         </div>
       </div>
       {done && !hasErrors ? <div class="notice" role="status"><p>{done}</p></div> : null}
+      {conv.escalation_summary ? (
+        <section class="handover" aria-labelledby="handover-title">
+          <h2 id="handover-title">{conv.state === "escalated" ? "Escalated to a person" : "Handed over by the bot"}</h2>
+          <p>{conv.escalation_summary}</p>
+        </section>
+      ) : null}
+      {conv.call_summary ? <CallSummaryBox summary={conv.call_summary} /> : null}
       <div class="inbox-grid">
         <div>
           <section class="card" aria-labelledby="thread-title">
@@ -185,7 +274,7 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
               data-contact-name={contact}
               data-live-thread={live ? "" : undefined}
             >
-              {thread.data.length === 0 ? <li class="empty" data-empty>No messages yet.</li> : thread.data.map((m) => <MessageItem m={m} contact={contact} labels={labels} />)}
+              {thread.data.length === 0 ? <li class="empty" data-empty>No messages yet.</li> : thread.data.map((m) => <MessageItem m={m} contact={contact} labels={labels} understanding={{ convId: conv.id, csrf: me.csrf, canWrite, state: forms.annotation }} />)}
             </ol>
             {thread.next_cursor ? <p class="pager"><a href={`/app/inbox/${conv.id}?after=${thread.next_cursor}`}>Newer messages</a></p> : null}
             <p id="live-status" class="hint live-status" role="status"></p>
