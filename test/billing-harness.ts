@@ -84,7 +84,7 @@ export async function billingState(tenantId: string): Promise<string> {
 }
 
 /** Billable events as the channel edge writes them: outbox rows, in the mutation's transaction. */
-export async function insertMessageEvents(tenantId: string, count: number, type = "message.received"): Promise<OutboxMessage[]> {
+export async function insertMessageEvents(tenantId: string, count: number, type = "message.sent"): Promise<OutboxMessage[]> {
   const out: OutboxMessage[] = [];
   for (let i = 0; i < count; i++) {
     const id = crypto.randomUUID();

@@ -33,6 +33,13 @@ const conversationId = async (t: TenantHandle) => {
   return eventually(async () => {
     const res = await call("GET", "/v1/conversations", { token: t.owner.token });
     if (res.body.data.length !== 1) throw new Error("conversation not stored yet");
+    // Settled: the bot has taken its turn and its replies are delivered, so nothing changes the
+    // workspace in the background while a test compares snapshots around a request.
+    const [busy] = await ownerQuery(
+      "select (select count(*) from processed_events where tenant_id = $1 and consumer = 'bot.turn')::int as turns, (select count(*) from messages where tenant_id = $1 and status = 'pending')::int as pending",
+      [t.id],
+    );
+    if (busy.turns < 1 || busy.pending > 0) throw new Error("the bot's turn is still under way");
     return res.body.data[0].id as string;
   });
 };

@@ -141,7 +141,7 @@ describe("web chat widget", () => {
     const { tenant, foreign } = await createHarness();
     const ch = await createWebchat(tenant);
     const foreignCh = await createWebchat(foreign);
-    const email = await call("POST", "/v1/channels", { token: tenant.owner.token, body: { type: "email", name: "Mail" } });
+    const email = await call("POST", "/v1/channels", { token: tenant.owner.token, body: { type: "email", name: "Mail", config: { address: `mail-${crypto.randomUUID().slice(0, 8)}@example.com` } } });
     expectStatus(email, 201);
     const paths = [
       `/widget/${foreign.id}/${ch.id}`, // our channel under the foreign tenant

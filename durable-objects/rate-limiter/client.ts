@@ -25,3 +25,8 @@ export async function countRateLimitFailure(env: Env, key: string, limit: number
 export async function claimOnce(env: Env, key: string, ttlSeconds: number): Promise<boolean> {
   return (await limiter(env, key).hit(1, ttlSeconds)).allowed;
 }
+
+/** The window's standing for `key`, counting nothing (for limits read to decide a slow-down). */
+export async function peekRateLimit(env: Env, key: string, limit: number, windowSeconds: number) {
+  return limiter(env, key).peek(limit, windowSeconds);
+}

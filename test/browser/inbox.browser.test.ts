@@ -134,7 +134,7 @@ describe("inbox and web chat widget", () => {
     await dialog.waitFor();
   }, 60_000);
 
-  it("shows the conversation in the agent's inbox, awaiting an agent", async () => {
+  it("shows the conversation in the agent's inbox, answered by the workspace's bot", async () => {
     await agent.goto(`${stack!.url}/app`);
     await agent.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Inbox" }).click();
     await agent.waitForURL((u) => u.pathname === "/app/inbox");
@@ -145,9 +145,14 @@ describe("inbox and web chat widget", () => {
         return agent.locator("#inbox-list tbody tr").count();
       }, { timeout: 20_000, interval: 500 })
       .toBe(1);
-    const row = agent.locator("#inbox-list tbody tr").first();
-    expect(await row.innerText(), await textOf(agent)).toMatch(/Shop chat \(Web chat\)[\s\S]*Awaiting agent[\s\S]*Unassigned/);
-    await agent.getByRole("link", { name: "Awaiting agent" }).click();
+    // The default flow greets the visitor first, so the conversation waits on the customer.
+    await expect
+      .poll(async () => {
+        await agent.reload();
+        return agent.locator("#inbox-list tbody tr").first().innerText();
+      }, { timeout: 20_000, interval: 500 })
+      .toMatch(/Shop chat \(Web chat\)[\s\S]*Awaiting customer[\s\S]*Unassigned/);
+    await agent.getByRole("link", { name: "Awaiting customer" }).click();
     expect(await agent.locator("#inbox-list tbody tr").count(), await textOf(agent)).toBe(1);
     await agent.getByRole("link", { name: "Resolved" }).click();
     expect(await agent.locator("#inbox-list").innerText()).toContain("No conversations are resolved");

@@ -5,7 +5,7 @@ import { verifyPassword } from "../../lib/password";
 import { recordAudit } from "../audit";
 import type { ServiceContext } from "../context";
 import { authResult, openSession, type AuthResult } from "./sessions";
-import { throttleLogin } from "./throttle";
+import { recordAccountFailure, slowAccount, throttleLogin } from "./throttle";
 
 export interface LoginInput {
   email: string;
@@ -21,6 +21,7 @@ export async function login({ ctx, input }: { ctx: ServiceContext; input: LoginI
   const email = input.email.trim().toLowerCase();
   // Per IP and per IP + account, never per account alone: a stranger must not be able to lock anyone out.
   await throttleLogin(ctx, email);
+  await slowAccount(ctx, email);
 
   const user = await ctx.db.scoped({ loginEmail: email }, async (tx) => {
     const [row] = await tx
@@ -32,7 +33,10 @@ export async function login({ ctx, input }: { ctx: ServiceContext; input: LoginI
   });
   // verifyPassword spends the full KDF even for unknown emails, so timing does not reveal accounts.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? null);
-  if (!user || !ok) throw unauthorized(BAD_CREDENTIALS);
+  if (!user || !ok) {
+    await recordAccountFailure(ctx, email);
+    throw unauthorized(BAD_CREDENTIALS);
+  }
 
   return ctx.db.scoped({ userId: user.id }, async (tx) => {
     // Memberships are readable here through the self-read policy; no tenant is set yet.

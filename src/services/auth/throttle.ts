@@ -1,4 +1,4 @@
-import { assertRateLimitRoom, consumeRateLimit, countRateLimitFailure } from "../../../durable-objects/rate-limiter/client";
+import { assertRateLimitRoom, consumeRateLimit, countRateLimitFailure, peekRateLimit } from "../../../durable-objects/rate-limiter/client";
 import { sha256Hex } from "../../lib/crypto";
 import type { ServiceContext } from "../context";
 
@@ -45,4 +45,33 @@ export async function assertSecretRoom(ctx: ServiceContext): Promise<void> {
 /** After a failed token check: counts against the IP's failure budget. Never throws for being over. */
 export async function recordSecretFailure(ctx: ServiceContext): Promise<void> {
   await countRateLimitFailure(ctx.env, `secret-fail:ip:${source(ctx)}`, FAILED_SECRETS_PER_IP, WINDOW_S);
+}
+
+/** Failed log-ins on one account (from anywhere) after which each further attempt is answered slower. */
+export const ACCOUNT_FAILURES_BEFORE_SLOWING = 10;
+const ACCOUNT_FAILURE_CEILING = 10_000;
+const MAX_SLOWDOWN_MS = 5_000;
+
+/**
+ * How long to hold a log-in answer for an account that has failed this often in the window: nothing
+ * at first, then doubling from 250 ms up to 5 s. It slows a guesser spread over many addresses without
+ * ever locking the owner out (they wait a few seconds at worst).
+ */
+export function accountSlowdownMs(failures: number): number {
+  if (failures <= ACCOUNT_FAILURES_BEFORE_SLOWING) return 0;
+  return Math.min(MAX_SLOWDOWN_MS, 250 * 2 ** Math.min(10, failures - ACCOUNT_FAILURES_BEFORE_SLOWING - 1));
+}
+
+const accountKey = async (email: string) => `login:fail:account:${await sha256Hex(email)}`;
+
+/** Before checking a password: waits as long as the account's recent failures call for (see accountSlowdownMs). */
+export async function slowAccount(ctx: ServiceContext, email: string): Promise<void> {
+  const { remaining } = await peekRateLimit(ctx.env, await accountKey(email), ACCOUNT_FAILURE_CEILING, WINDOW_S);
+  const ms = accountSlowdownMs(ACCOUNT_FAILURE_CEILING - remaining);
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+}
+
+/** After a wrong password: one more failure against the account, from whatever source. */
+export async function recordAccountFailure(ctx: ServiceContext, email: string): Promise<void> {
+  await countRateLimitFailure(ctx.env, await accountKey(email), ACCOUNT_FAILURE_CEILING, WINDOW_S);
 }
