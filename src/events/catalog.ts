@@ -26,7 +26,7 @@ const FOR_SUBSCRIBERS = "domain record for outgoing webhooks and export; no inte
 export const EVENT_CATALOG = {
   "tenant.created": { payload: z.object({ slug: z.string(), owner_id: id }), unconsumed: FOR_SUBSCRIBERS },
 
-  "message.received": { payload: messageRef, consumer: "handler" },
+  "message.received": { payload: messageRef, unconsumed: "inbound messages are not billed, and the bot answers their group (message_group.ready), not each message" },
   "message.outbound": { payload: messageRef, consumer: "handler" },
   "message.sent": { payload: messageRef, consumer: "handler" },
   "message.failed": { payload: messageRef.extend({ error: z.string() }), unconsumed: "the message row already carries the failure; shown in the inbox" },

@@ -28,29 +28,49 @@ const MAX_BACKOFF_SECONDS = 15 * 60;
 
 export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env): Promise<void> {
   const config = loadConfig(env);
-  const db = new Database(config);
   const log = createLogger({ consumer: batch.queue }, config.ENVIRONMENT === "test");
-  try {
-    for (const message of batch.messages) {
-      const event = message.body;
-      const handler = OUTBOX_HANDLERS[event.type];
-      if (!handler) {
-        message.ack(); // no consumer for this type (yet): nothing to do, nothing to retry
-        continue;
-      }
-      const ctx: ServiceContext = { requestId: `outbox:${event.id}`, config, env, db, log, tenantId: event.tenant_id, actor: { type: "system", name: `outbox:${event.type}` } };
+  // One lane per conversation (or per event when it names none): lanes run side by side, each in
+  // order, so one customer's bot turn never waits behind another's and a conversation's events keep
+  // their order. Each lane has its own connection: transactions must not interleave on one.
+  const lanes = new Map<string, Array<Message<OutboxMessage>>>();
+  for (const message of batch.messages) {
+    const conversation = (message.body.payload as { conversation_id?: unknown } | null)?.conversation_id;
+    const key = typeof conversation === "string" ? conversation : message.body.id;
+    lanes.set(key, [...(lanes.get(key) ?? []), message]);
+  }
+  const queue = [...lanes.values()];
+  const worker = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) {
+      const db = new Database(config);
       try {
-        await handler({ ctx, event });
-        message.ack();
-      } catch (err) {
-        // Exponential backoff; after max_retries the queue moves it to the dead-letter queue.
-        const delaySeconds = Math.min(MAX_BACKOFF_SECONDS, 2 ** message.attempts * 5);
-        log.warn("outbox handler failed; will retry", { event_id: event.id, type: event.type, attempts: message.attempts, error: err instanceof Error ? err.message : String(err) });
-        message.retry({ delaySeconds });
+        for (const message of lane) await handleOne(message, { config, env, db, log });
+      } finally {
+        await db.close();
       }
     }
-  } finally {
-    await db.close();
+  };
+  await Promise.all(Array.from({ length: Math.min(MAX_LANES, queue.length) }, worker));
+}
+
+/** Lanes of one batch handled at once (each holds a database connection while it works). */
+const MAX_LANES = 8;
+
+async function handleOne(message: Message<OutboxMessage>, deps: { config: ServiceContext["config"]; env: Env; db: Database; log: ServiceContext["log"] }) {
+  const event = message.body;
+  const handler = OUTBOX_HANDLERS[event.type];
+  if (!handler) {
+    message.ack(); // no consumer for this type (yet): nothing to do, nothing to retry
+    return;
+  }
+  const ctx: ServiceContext = { requestId: `outbox:${event.id}`, ...deps, tenantId: event.tenant_id, actor: { type: "system", name: `outbox:${event.type}` } };
+  try {
+    await handler({ ctx, event });
+    message.ack();
+  } catch (err) {
+    // Exponential backoff; after max_retries the queue moves it to the dead-letter queue.
+    const delaySeconds = Math.min(MAX_BACKOFF_SECONDS, 2 ** message.attempts * 5);
+    deps.log.warn("outbox handler failed; will retry", { event_id: event.id, type: event.type, attempts: message.attempts, error: err instanceof Error ? err.message : String(err) });
+    message.retry({ delaySeconds });
   }
 }
 
