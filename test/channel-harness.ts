@@ -94,3 +94,18 @@ export async function openLiveSocket(path: string, headers: Record<string, strin
         });
   return { ws, next };
 }
+
+/**
+ * Waits until the workspace's bot has taken its turn on every closed group and its replies are
+ * delivered: tests that compare states around a request must not race the bot's background work.
+ */
+export async function botSettled(tenantId: string, turns = 1) {
+  await eventually(async () => {
+    const [busy] = await ownerQuery(
+      "select (select count(*) from processed_events where tenant_id = $1 and consumer = 'bot.turn')::int as turns, (select count(*) from messages where tenant_id = $1 and status = 'pending')::int as pending",
+      [tenantId],
+    );
+    expect(busy.turns).toBeGreaterThanOrEqual(turns);
+    expect(busy.pending).toBe(0);
+  });
+}

@@ -1,12 +1,21 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { apiMessage, createApiChannel, eventually, expectMessageCount, messagesOf, openLiveSocket, postSigned } from "./channel-harness";
+import { apiMessage, createApiChannel, eventually, expectMessageCount, messagesOf, openLiveSocket, postSigned, botSettled } from "./channel-harness";
 import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery, tenantSnapshot, type TenantHandle } from "./harness";
 
+/**
+ * A conversation on a channel whose bot flow says nothing (a single `end`): these tests are about what
+ * agents do, so the workspace's greeting must not add messages or move the state under them.
+ */
 async function conversationWithMessage(t: TenantHandle) {
   const ch = await createApiChannel(t);
+  const flow = await call("POST", "/v1/flows", { token: t.owner.token, body: { name: "Silent", definition: { start: "done", nodes: { done: { type: "end" } } } } });
+  expectStatus(flow, 201);
+  expectStatus(await call("POST", `/v1/flows/${flow.body.id}/publish`, { token: t.owner.token, body: {} }), 200);
+  expectStatus(await call("PATCH", `/v1/channels/${ch.id}`, { token: t.owner.token, body: { flow_id: flow.body.id } }), 200);
   expectStatus(await postSigned(ch, apiMessage({ text: "I need help" })), 200);
   await expectMessageCount(ch.id, 1);
+  await botSettled(t.id);
   const list = await call("GET", "/v1/conversations", { token: t.owner.token });
   return { ch, conv: list.body.data[0] };
 }

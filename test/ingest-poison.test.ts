@@ -123,6 +123,16 @@ describe("unauthenticated deliveries", () => {
     expect(row.body_truncated).toBe(true);
   });
 
+  it("logs at most 30 unverified deliveries a minute per channel, and still refuses the rest", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t);
+    for (let i = 0; i < 33; i++) {
+      expectError(await postSigned(ch, apiMessage(), { secret: "not-the-secret-not-the-secret-123" }), 401, "UNAUTHORIZED");
+    }
+    const [row] = await ownerQuery("select count(*)::int as n from channel_events where channel_id = $1 and verdict = 'rejected'", [ch.id]);
+    expect(row.n).toBe(30);
+  });
+
   it("refuses a body over the size limit with 413", async () => {
     const t = await createTenant();
     const ch = await createApiChannel(t);

@@ -1,5 +1,5 @@
 import type { Role } from "../src/db/schema";
-import { apiMessage, createApiChannel, eventually, postSigned } from "./channel-harness";
+import { apiMessage, botSettled, createApiChannel, eventually, postSigned } from "./channel-harness";
 import { call, expectStatus, ownerQuery, type TenantHandle } from "./harness";
 
 /** Every protected API route, with what it needs to exist and a role that is not allowed to call it. */
@@ -15,18 +15,6 @@ export interface ProtectedRoute {
 }
 
 const contactId = async (t: TenantHandle) => (await t.createContact()).id as string;
-/**
- * Settled: the bot has taken its turn on the workspace's one conversation and its replies are
- * delivered, so nothing changes the workspace in the background while a test compares snapshots.
- */
-async function settled(t: TenantHandle) {
-  const [busy] = await ownerQuery(
-    "select (select count(*) from processed_events where tenant_id = $1 and consumer = 'bot.turn')::int as turns, (select count(*) from messages where tenant_id = $1 and status = 'pending')::int as pending",
-    [t.id],
-  );
-  if (busy.turns < 1 || busy.pending > 0) throw new Error("the bot's turn is still under way");
-}
-
 /** A channel with one logged, verified delivery. */
 const loggedEvent = async (t: TenantHandle) => {
   const ch = await createApiChannel(t);
@@ -34,7 +22,7 @@ const loggedEvent = async (t: TenantHandle) => {
   const eventId = await eventually(async () => {
     const [row] = await ownerQuery("select id from channel_events where channel_id = $1", [ch.id]);
     if (!row) throw new Error("delivery not logged yet");
-    await settled(t);
+    await botSettled(t.id);
     return row.id as number;
   });
   return { channelId: ch.id, eventId };
@@ -46,7 +34,7 @@ const conversationId = async (t: TenantHandle) => {
   return eventually(async () => {
     const res = await call("GET", "/v1/conversations", { token: t.owner.token });
     if (res.body.data.length !== 1) throw new Error("conversation not stored yet");
-    await settled(t);
+    await botSettled(t.id);
     return res.body.data[0].id as string;
   });
 };

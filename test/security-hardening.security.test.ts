@@ -9,7 +9,7 @@ import type { AppError } from "../src/lib/errors";
 import { storableInput } from "../src/middleware/storable-input";
 import type { AppEnv } from "../src/routes/hono-env";
 import { PLANS } from "../tenants/plans";
-import { apiMessage, createApiChannel, eventually, postSigned } from "./channel-harness";
+import { apiMessage, botSettled, createApiChannel, eventually, postSigned } from "./channel-harness";
 import { bearerProtocols, challengeOf, solveChallenge, startWidgetSession } from "./fuzz/widget-session";
 import { call, createTenant, expectError, expectStatus, ownerQuery, STRONG_PASSWORD, uniqueEmail, withSql, type Res, type TenantHandle } from "./harness";
 
@@ -360,6 +360,8 @@ describe("live sockets end with access", () => {
   it("sends nothing to a socket whose credential has expired, and closes it", async () => {
     const t = await createTenant();
     const conv = await conversationOf(t);
+    // Let the workspace's bot finish its greeting first: only what comes after expiry is under test.
+    await botSettled(t.id);
     const [{ thread_key }] = await ownerQuery("select thread_key from conversations where id = $1", [conv]);
     const { liveUpgrade } = await import("../durable-objects/conversation-thread/live-sockets");
     const { threadStub } = await import("../durable-objects/conversation-thread/client");
