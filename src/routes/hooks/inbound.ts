@@ -7,6 +7,7 @@ import { parseDelivery } from "../../channels/ingest";
 import { constantTimeEqual } from "../../channels/signatures";
 import { whyNotAuthentic } from "../../channels/verify";
 import { CHANNEL_TYPES, type ChannelType } from "../../db/schema";
+import { readCappedStream } from "../../lib/capped-stream";
 import { AppError } from "../../lib/errors";
 import { loadChannelForWebhook } from "../../services/channels/lookup";
 import { ingestEmail } from "../../services/ingest/email";
@@ -58,28 +59,9 @@ function keptHeaders(c: C): Record<string, string> {
 async function readCapped(c: C, max: number): Promise<Uint8Array> {
   const declared = Number(c.req.header("content-length"));
   if (Number.isFinite(declared) && declared > max) throw new AppError("PAYLOAD_TOO_LARGE", "Webhook body too large");
-  const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw new AppError("PAYLOAD_TOO_LARGE", "Webhook body too large");
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  const body = await readCappedStream(c.req.raw.body, max);
+  if (!body) throw new AppError("PAYLOAD_TOO_LARGE", "Webhook body too large");
+  return body;
 }
 
 /** Logs a rejection, within the channel's per-minute allowance (see REJECTED_LOG_PER_MINUTE). */

@@ -1,3 +1,4 @@
+import { readCappedStream } from "../../lib/capped-stream";
 import { claimOnce, consumeRateLimit } from "../../../durable-objects/rate-limiter/client";
 import { AppError } from "../../lib/errors";
 import { CHALLENGE_TTL_S, issueChallenge, verifySolution } from "../../services/webchat/proof-of-work";
@@ -44,33 +45,12 @@ export async function createSession(c: WidgetContext) {
 /** The body as a small JSON object, or undefined (absent, too big, not JSON). This edge has no body limit of its own. */
 async function smallJson(c: WidgetContext): Promise<Record<string, unknown> | undefined> {
   if (!c.req.raw.body || Number(c.req.header("content-length") ?? 0) > MAX_BODY_CHARS) return undefined;
-  const reader = c.req.raw.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_CHARS) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
+  const body = await readCappedStream(c.req.raw.body, MAX_BODY_CHARS);
+  if (!body) return undefined;
   try {
-    const parsed: unknown = JSON.parse(new TextDecoder().decode(concat(chunks)));
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
     return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
  * here keep that true wherever Parley runs, and name the problem in the flow's action log.
  */
 import { httpTargetProblem } from "../../flows/http-target";
+import { readCappedStream } from "../../lib/capped-stream";
 
 const TIMEOUT_MS = 5_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -36,21 +37,10 @@ export async function callHttpsTarget(req: { url: string; method: string; body?:
 }
 
 async function readCapped(res: Response): Promise<unknown> {
-  const reader = res.body?.getReader();
-  if (!reader) return null;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw new Error(`response larger than ${MAX_RESPONSE_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  const text = new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+  if (!res.body) return null;
+  const body = await readCappedStream(res.body, MAX_RESPONSE_BYTES);
+  if (!body) throw new Error(`response larger than ${MAX_RESPONSE_BYTES} bytes`);
+  const text = new TextDecoder().decode(body);
   try {
     return JSON.parse(text);
   } catch {
