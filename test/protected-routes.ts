@@ -1,80 +1,26 @@
-import type { Role } from "../src/db/schema";
-import { apiMessage, botSettled, createApiChannel, eventually, postSigned } from "./channel-harness";
-import { call, expectStatus, ownerQuery, type TenantHandle } from "./harness";
+import type { ProtectedRoute } from "./route-builders";
+import {
+  contactId,
+  loggedEvent,
+  conversationId,
+  annotatedMessage,
+  memberId,
+  keyId,
+  channelId,
+  FLOW_DEFINITION,
+  flowId,
+  ticketId,
+  reservationBody,
+  reservationId,
+  newEmail,
+} from "./route-builders";
+import { KNOWLEDGE_ROUTES } from "./protected-routes/knowledge";
+import { SLA_ROUTES } from "./protected-routes/sla";
+import { TEAM_ROUTES } from "./protected-routes/teams";
 
-/** Every protected API route, with what it needs to exist and a role that is not allowed to call it. */
-export interface ProtectedRoute {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  path: string;
-  /** Builds the concrete path and body for tenant `t` (creating the objects the route acts on). */
-  build(t: TenantHandle): Promise<{ path: string; body?: unknown }>;
-  /** A role the route must refuse with 403, or null when every member may call it. */
-  deniedRole: Role | null;
-  /** Whether the path names one object (so another tenant's token must get 404). */
-  targetsObject: boolean;
-}
+export type { ProtectedRoute };
 
-const contactId = async (t: TenantHandle) => (await t.createContact()).id as string;
-/** A channel with one logged, verified delivery. */
-const loggedEvent = async (t: TenantHandle) => {
-  const ch = await createApiChannel(t);
-  expectStatus(await postSigned(ch, apiMessage()), 200);
-  const eventId = await eventually(async () => {
-    const [row] = await ownerQuery("select id from channel_events where channel_id = $1", [ch.id]);
-    if (!row) throw new Error("delivery not logged yet");
-    await botSettled(t.id);
-    return row.id as number;
-  });
-  return { channelId: ch.id, eventId };
-};
-/** A conversation made the real way: a signed message on an API channel, stored by its thread object. */
-const conversationId = async (t: TenantHandle) => {
-  const ch = await createApiChannel(t);
-  expectStatus(await postSigned(ch, apiMessage()), 200);
-  return eventually(async () => {
-    const res = await call("GET", "/v1/conversations", { token: t.owner.token });
-    if (res.body.data.length !== 1) throw new Error("conversation not stored yet");
-    await botSettled(t.id);
-    return res.body.data[0].id as string;
-  });
-};
-/** An inbound message the bot turn has annotated, and its conversation. */
-const annotatedMessage = async (t: TenantHandle) => {
-  const conversation = await conversationId(t);
-  return eventually(async () => {
-    const res = await call("GET", `/v1/conversations/${conversation}/messages`, { token: t.owner.token });
-    const message = res.body.data.find((m: { annotations?: unknown }) => m.annotations);
-    if (!message) throw new Error("message not annotated yet");
-    return { conversation, message: message.id as string };
-  });
-};
-const memberId = async (t: TenantHandle) => (await t.createUser("agent")).memberId!;
-const keyId = async (t: TenantHandle) => (await t.createApiKey(["contacts:read"])).id;
-const channelId = async (t: TenantHandle) => {
-  const res = await call("POST", "/v1/channels", { token: t.owner.token, body: { type: "webchat", name: "Site chat", config: { allowed_origins: ["https://shop.example.com"] } } });
-  expectStatus(res, 201);
-  return res.body.id as string;
-};
-const FLOW_DEFINITION = { start: "hello", nodes: { hello: { type: "message", text: "Hello!" } } };
-const flowId = async (t: TenantHandle) => {
-  const res = await call("POST", "/v1/flows", { token: t.owner.token, body: { name: "Support bot", definition: FLOW_DEFINITION } });
-  expectStatus(res, 201);
-  return res.body.id as string;
-};
-const ticketId = async (t: TenantHandle) => {
-  const res = await call("POST", "/v1/tickets", { token: t.owner.token, body: { title: "Printer on fire" } });
-  expectStatus(res, 201);
-  return res.body.id as string;
-};
-/** A booking body for a fresh contact; each build gets its own tenant, so the fixed slot is free. */
-const reservationBody = async (t: TenantHandle) => ({ contact_id: await contactId(t), slot_date: "2031-03-03", slot_time: "10:00" });
-const reservationId = async (t: TenantHandle) => {
-  const res = await call("POST", "/v1/reservations", { token: t.owner.token, body: await reservationBody(t) });
-  expectStatus(res, 201);
-  return res.body.id as string;
-};
-const newEmail = () => `invitee-${crypto.randomUUID().slice(0, 8)}@example.com`;
-
+/** Every protected API route, with what it needs and a role that is not allowed to call it. */
 export const PROTECTED_ROUTES: ProtectedRoute[] = [
   { method: "GET", path: "/v1/me", build: async () => ({ path: "/v1/me" }), deniedRole: null, targetsObject: false },
   { method: "GET", path: "/v1/contacts", build: async () => ({ path: "/v1/contacts" }), deniedRole: "billing_admin", targetsObject: false },
@@ -154,4 +100,8 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   { method: "POST", path: "/v1/reservations", build: async (t) => ({ path: "/v1/reservations", body: await reservationBody(t) }), deniedRole: "viewer", targetsObject: false },
   { method: "GET", path: "/v1/reservations/{id}", build: async (t) => ({ path: `/v1/reservations/${await reservationId(t)}` }), deniedRole: "billing_admin", targetsObject: true },
   { method: "PATCH", path: "/v1/reservations/{id}", build: async (t) => ({ path: `/v1/reservations/${await reservationId(t)}`, body: { status: "cancelled" } }), deniedRole: "viewer", targetsObject: true },
+  // Areas with many routes keep their own list.
+  ...KNOWLEDGE_ROUTES,
+  ...TEAM_ROUTES,
+  ...SLA_ROUTES,
 ];
