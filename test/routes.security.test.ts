@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { SignJWT, importJWK, type JWK } from "jose";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { base64url } from "../src/lib/crypto";
 import { call, createHarness, expectError, expectStatus, ownerQuery, tenantSnapshot, type TenantHandle } from "./harness";
 import { PROTECTED_ROUTES } from "./protected-routes";
@@ -25,39 +25,37 @@ function algNone(t: TenantHandle) {
 }
 
 // The common route tests (CONVENTIONS.md), applied to every protected route.
+// Each route gets one pair of workspaces and one built object, shared by its checks: every check but the
+// owner's control leaves the object as it was (it is refused), and the checks run in the order written,
+// so the control, which may consume the object (a delete, a merge), runs after the refusals, and the
+// suspension, which is decided before any object is looked up, runs last.
 describe.each(PROTECTED_ROUTES)("$method $path", (route) => {
+  let tenant: TenantHandle;
+  let foreign: TenantHandle;
+  let path: string;
+  let body: unknown;
+  beforeAll(async () => {
+    ({ tenant, foreign } = await createHarness());
+    ({ path, body } = await route.build(tenant));
+  });
+
   it("returns 401 without a token", async () => {
-    const { tenant } = await createHarness();
-    const { path, body } = await route.build(tenant);
     expectError(await call(route.method, path, { body }), 401, "UNAUTHORIZED");
   });
 
   it("returns 401 for a malformed Authorization header", async () => {
-    const { tenant } = await createHarness();
-    const { path, body } = await route.build(tenant);
     for (const authorization of ["Bearer", `Basic ${tenant.owner.token}`, `Bearer ${tenant.owner.token} extra`, "Bearer not.a.jwt", "Bearer pk_short"]) {
       expectError(await call(route.method, path, { body, headers: { authorization } }), 401, "UNAUTHORIZED");
     }
   });
 
   it("returns 401 for an expired token and for alg: none", async () => {
-    const { tenant } = await createHarness();
-    const { path, body } = await route.build(tenant);
     expectError(await call(route.method, path, { body, token: await expiredToken(tenant) }), 401);
     expectError(await call(route.method, path, { body, token: algNone(tenant) }), 401);
   });
 
-  it("succeeds for the owner (control)", async () => {
-    const { tenant } = await createHarness();
-    const { path, body } = await route.build(tenant);
-    const res = await call(route.method, path, { body, token: tenant.owner.token });
-    expect([200, 201, 202, 204], res.text).toContain(res.status);
-  });
-
   if (route.targetsObject) {
     it("returns 404 to another tenant's token and changes nothing", async () => {
-      const { tenant, foreign } = await createHarness();
-      const { path, body } = await route.build(tenant);
       const before = [await tenantSnapshot(tenant.id), await tenantSnapshot(foreign.id)];
       expectError(await call(route.method, path, { body, token: foreign.owner.token }), 404, "NOT_FOUND");
       expect([await tenantSnapshot(tenant.id), await tenantSnapshot(foreign.id)]).toEqual(before);
@@ -66,26 +64,25 @@ describe.each(PROTECTED_ROUTES)("$method $path", (route) => {
 
   if (route.deniedRole) {
     it(`returns 403 to the ${route.deniedRole} role`, async () => {
-      const { tenant } = await createHarness();
-      const { path, body } = await route.build(tenant);
       const user = await tenant.createUser(route.deniedRole!);
       expectError(await call(route.method, path, { body, token: user.token }), 403, "FORBIDDEN");
     });
   }
 
-  it("returns 403 when the workspace is suspended", async () => {
-    const { tenant } = await createHarness();
-    const { path, body } = await route.build(tenant);
-    await ownerQuery("update tenants set status = 'suspended' where id = $1", [tenant.id]);
-    expectError(await call(route.method, path, { body, token: tenant.owner.token }), 403, "TENANT_SUSPENDED");
-  });
-
   it("returns 401 to a member removed after their token was issued", async () => {
-    const { tenant } = await createHarness();
-    const { path, body } = await route.build(tenant);
     const admin = await tenant.createUser("admin");
     expectStatus(await call("DELETE", `/v1/members/${admin.memberId}`, { token: tenant.owner.token }), 204);
     expectError(await call(route.method, path, { body, token: admin.token }), 401, "UNAUTHORIZED");
+  });
+
+  it("succeeds for the owner (control)", async () => {
+    const res = await call(route.method, path, { body, token: tenant.owner.token });
+    expect([200, 201, 202, 204], res.text).toContain(res.status);
+  });
+
+  it("returns 403 when the workspace is suspended", async () => {
+    await ownerQuery("update tenants set status = 'suspended' where id = $1", [tenant.id]);
+    expectError(await call(route.method, path, { body, token: tenant.owner.token }), 403, "TENANT_SUSPENDED");
   });
 });
 
