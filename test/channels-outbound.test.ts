@@ -1,4 +1,6 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { threadStub } from "../durable-objects/conversation-thread/client";
 import {
   createChannel,
   deliver,
@@ -76,6 +78,29 @@ describe("outbound delivery", () => {
     expect(await deliver(s.event, 2)).toMatchObject({ acked: true, retried: false });
     expect(await providerRequests(s.account)).toHaveLength(1);
     expect(await eventsFor(s.messageId, "message.sent")).toHaveLength(1);
+  });
+
+  it("records an answer kept beside the conversation instead of sending a second time", async () => {
+    // An earlier attempt sent the message, could not record the answer, kept it with the thread
+    // object and stopped; its claim has lapsed.
+    const s = await setup("telegram");
+    const [conversation] = await ownerQuery("select thread_key from conversations where id = $1", [s.conversationId]);
+    const thread = threadStub(env, s.tenant.id, conversation.thread_key);
+    await thread.rememberSend(s.messageId, { status: "sent", externalId: "4242:77" });
+    await ownerQuery("update messages set send_claimed_until = now() - interval '1 minute' where id = $1", [s.messageId]);
+    expect(await deliver(s.event, 2)).toMatchObject({ acked: true });
+    expect(await providerRequests(s.account)).toHaveLength(0);
+    expect(await messageRow(s.messageId)).toMatchObject({ status: "sent", external_id: "4242:77" });
+    expect(await eventsFor(s.messageId, "message.sent")).toHaveLength(1);
+    expect(await thread.rememberedSend(s.messageId)).toBeUndefined();
+  });
+
+  it("sends as usual when a lapsed claim left no answer behind (the earlier attempt stopped before the provider)", async () => {
+    const s = await setup("telegram");
+    await ownerQuery("update messages set send_claimed_until = now() - interval '1 minute' where id = $1", [s.messageId]);
+    expect(await deliver(s.event, 2)).toMatchObject({ acked: true });
+    expect(await providerRequests(s.account)).toHaveLength(1);
+    expect((await messageRow(s.messageId)).status).toBe("sent");
   });
 
   it.each([500, 429])("retries after a provider %i and delivers exactly once", async (status) => {

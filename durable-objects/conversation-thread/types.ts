@@ -62,4 +62,9 @@ export interface AcceptResult {
 export type LiveEvent =
   | { type: "message.created"; conversation_id: string; message: Record<string, unknown> }
   | { type: "message.updated"; conversation_id: string; message: Record<string, unknown> }
+  // How an inbound message was understood, once the bot's turn stored it (the inbox renders it in place).
+  | { type: "message.annotated"; conversation_id: string; message_id: string; annotations: Record<string, unknown> }
   | { type: "conversation.updated"; conversation_id: string; conversation: Record<string, unknown> };
+
+/** A provider's answer to one outbound send, as deliverOutbound records it. */
+export type SentOutcome = { status: "sent"; externalId: string | null } | { status: "failed"; error: string };

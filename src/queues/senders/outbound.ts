@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { threadStub } from "../../../durable-objects/conversation-thread/client";
 import { EmailBuildError } from "../../channels/email/build";
@@ -51,12 +51,14 @@ export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
   }
   const { message_id: messageId } = payload.data;
   const claimed = await withTenant(ctx, null, async (tx) => {
-    const [message] = await tx
+    const [claim] = await tx
       .update(messages)
       .set({ sendClaimedUntil: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
       .where(and(eq(messages.id, messageId), eq(messages.direction, "outbound"), eq(messages.status, "pending"), or(isNull(messages.sendClaimedUntil), lt(messages.sendClaimedUntil, sql`now()`))))
-      .returning();
-    if (!message) {
+      // A subquery in RETURNING reads the row as it was before this statement: a claim that lapsed.
+      // (Qualified by hand: Drizzle writes columns in RETURNING unqualified, which `m` would capture.)
+      .returning({ ...getTableColumns(messages), lapsedClaim: sql<string | null>`(select m.send_claimed_until from messages m where m.id = "messages"."id")` });
+    if (!claim) {
       const [current] = await tx.select({ status: messages.status }).from(messages).where(eq(messages.id, messageId));
       if (current?.status === "pending") throw new SendInProgress();
       return undefined; // already handled (redelivery) or gone
@@ -65,20 +67,26 @@ export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
       .select({ conversation: conversations, channel: channels })
       .from(conversations)
       .innerJoin(channels, eq(channels.id, conversations.channelId))
-      .where(eq(conversations.id, message.conversationId));
+      .where(eq(conversations.id, claim.conversationId));
     if (!rest) return undefined;
+    const { lapsedClaim, ...message } = claim;
     const row: Row = { message, ...rest };
-    return { row, prepared: await prepare(ctx, tx, row) };
+    return { row, lapsed: lapsedClaim !== null, prepared: await prepare(ctx, tx, row) };
   });
   if (!claimed) return;
+  const thread = threadStub(ctx.env, claimed.row.message.tenantId, claimed.row.conversation.threadKey);
+  // A claim that lapsed means an earlier attempt stopped between its claim and its record: if the
+  // provider had answered, the answer waits beside the conversation and is recorded, not sent again.
+  const remembered = claimed.lapsed ? await thread.rememberedSend(messageId) : undefined;
   let outcome: Outcome;
   try {
-    outcome = claimed.prepared.kind === "done" ? claimed.prepared.outcome : await call(ctx, claimed.row, claimed.prepared);
+    outcome = remembered ?? (claimed.prepared.kind === "done" ? claimed.prepared.outcome : await call(ctx, claimed.row, claimed.prepared));
   } catch (err) {
     await withTenant(ctx, null, (tx) => tx.update(messages).set({ sendClaimedUntil: null }).where(eq(messages.id, messageId))).catch(() => {});
     throw err;
   }
-  const updated = await withTenant(ctx, null, (tx) => record(tx, claimed.row, outcome));
+  const updated = await recordOutcome(ctx, claimed.row, outcome, thread);
+  if (remembered) await thread.forgetSend(messageId).catch(() => {});
   if (updated) {
     await threadStub(ctx.env, updated.message.tenantId, updated.threadKey)
       .notify({ type: "message.updated", conversation_id: updated.message.conversationId, message: toMessage(updated.message) })
@@ -147,6 +155,30 @@ async function recipient(tx: Tx, conversation: Row["conversation"], kind: string
     .orderBy(asc(contactIdentities.createdAt));
   const threadPeer = conversation.threadKey.slice(conversation.threadKey.indexOf(":") + 1);
   return rows.find((r) => r.value === threadPeer)?.value ?? rows[0]?.value;
+}
+
+/** Pauses between attempts to record a provider's answer before it is handed to the thread object. */
+const RECORD_RETRY_MS = [100, 500, 2000];
+
+/**
+ * Records the provider's answer. The message has gone out by now, so a failure here must not lead to
+ * a second send: a brief Postgres outage is ridden out in place, and a longer one leaves the answer
+ * with the conversation's thread object (durable storage) before the event is retried; the retry finds
+ * the lapsed claim and records that answer instead of calling the provider again.
+ */
+async function recordOutcome(ctx: ServiceContext, row: Row, outcome: Outcome, thread: ReturnType<typeof threadStub>) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await withTenant(ctx, null, (tx) => record(tx, row, outcome));
+    } catch (err) {
+      if (attempt >= RECORD_RETRY_MS.length) {
+        await thread.rememberSend(row.message.id, outcome);
+        ctx.log.warn("outbound outcome kept for a later record", { message_id: row.message.id, status: outcome.status });
+        throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS[attempt]));
+    }
+  }
 }
 
 async function record(tx: Tx, { message, conversation }: Row, outcome: Outcome) {
