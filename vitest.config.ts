@@ -48,6 +48,8 @@ export default defineConfig(async () => {
             withoutStripeSourcemaps(),
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
+              // The AI and Vectorize bindings are remote-only; tests use the offline embedder and index.
+              remoteBindings: false,
               miniflare: {
                 bindings: {
                   ENVIRONMENT: "test",
@@ -57,6 +59,7 @@ export default defineConfig(async () => {
                   // Test-only: the owner connection, for catalog checks and setting up states (suspension).
                   OWNER_DATABASE_URL: ownerUrl,
                   DB_WS_PROXY: `127.0.0.1:${process.env.PARLEY_TEST_BRIDGE_PORT}`,
+                  DB_HTTP_ENDPOINT: `http://127.0.0.1:${process.env.PARLEY_TEST_BRIDGE_PORT}/sql`,
                   JWT_SIGNING_KEYS: process.env.PARLEY_TEST_JWT_KEYS,
                   JWT_ISSUER: "https://parley.test",
                   JWT_AUDIENCE: "parley-api",

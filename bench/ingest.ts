@@ -6,7 +6,11 @@
 //                       10000 with --chaos
 //   --rate 100          target messages per second for the paced runs (ingest and /ping)
 //   --concurrency 16    requests in flight at most
-//   --customers 50      distinct senders (threads)
+//   --customers 50      distinct senders (threads); more than 50 runs the new-customer burst instead:
+//                       that many first messages from senders never seen before (each a new contact and
+//                       conversation), unpaced, beside the same load on 50 known threads and on /ping;
+//                       reports acknowledged/s, stored/s and when all were stored
+//   --store-timeout-s 300  (burst) how long to wait for all first messages to be stored
 //   --dup-rate 0.05     share of messages delivered twice
 //   --pg-server URL     use a fresh database on this PostgreSQL server (superuser URL) instead of the
 //                       embedded one, e.g. postgres://postgres@127.0.0.1:5432/postgres; dropped afterwards
@@ -34,10 +38,11 @@ import { freePort } from "../scripts/lib/free-port.ts";
 import { generateSigningKeys } from "../scripts/lib/jwt-keys.ts";
 import { startStack } from "../scripts/lib/stack.ts";
 import { chaosScenario } from "./chaos.ts";
+import { type FirstMessageFigures, firstMessageScenario } from "./first-messages.ts";
 import { cpuAvailable, readStat } from "./cpu.ts";
-import type { Bench } from "./harness.ts";
+import { type Bench, pct } from "./harness.ts";
 import { chaosRows, throughputRows } from "./report.ts";
-import { printTable } from "./table.ts";
+import { fmt, printTable, type Row, statusList } from "./table.ts";
 import { throughputScenario } from "./throughput.ts";
 
 const { values: args } = parseArgs({
@@ -53,6 +58,7 @@ const { values: args } = parseArgs({
     "poison-rate": { type: "string", default: "0.01" },
     "outage-s": { type: "string", default: "10" },
     "drain-s": { type: "string", default: "180" },
+    "store-timeout-s": { type: "string", default: "300" },
   },
 });
 const CHAOS = args.chaos === true;
@@ -117,7 +123,12 @@ try {
   const where = `${databaseUrl ? "PostgreSQL server" : "embedded Postgres"} through the Neon driver path and the local bridge`;
   const machine = `${os.cpus().length}-core machine${cpuAvailable ? "" : "; no /proc here, so no CPU figures"}`;
   const columns = LATENCIES.map((l) => `db round trip +${l} ms`);
-  if (CHAOS) {
+  if (!CHAOS && CUSTOMERS > 50) {
+    const figures: FirstMessageFigures[] = [];
+    for (const latency of LATENCIES) figures.push(await firstMessageScenario(bench, latency, { senders: CUSTOMERS, concurrency: CONCURRENCY, timeoutMs: Number(args["store-timeout-s"]) * 1000 }));
+    printTable(`Parley new-customer burst — ${CUSTOMERS} first messages from ${CUSTOMERS} new senders, unpaced, concurrency ${CONCURRENCY}\n(local: wrangler dev / workerd, ${where}; ${machine})`, columns, firstMessageRows(figures));
+    printErrors(figures.flatMap((f) => f.burst.lastErrors));
+  } else if (CHAOS) {
     const figures = [];
     for (const latency of LATENCIES) {
       figures.push(
@@ -148,6 +159,32 @@ try {
   await db.end().catch(() => {});
   await stack.stop();
   await dropDatabase?.();
+}
+
+function firstMessageRows(fs: FirstMessageFigures[]): Row[] {
+  const col = (fn: (f: FirstMessageFigures) => string) => fs.map(fn);
+  const ackRate = (r: { statuses: Record<number, number>; seconds: number }) => (r.statuses[200] ?? 0) / r.seconds;
+  const per = (f: FirstMessageFigures, n: number) => fmt(n / Math.max(1, f.burst.stored), 2);
+  return [
+    { section: "first messages (new contact + conversation each)" },
+    { label: "acknowledged 200", values: col((f) => `${f.burst.run.statuses[200] ?? 0}  other: ${statusList(Object.fromEntries(Object.entries(f.burst.run.statuses).filter(([s]) => s !== "200")))}`) },
+    { label: "acknowledged / s", values: col((f) => fmt(ackRate(f.burst.run))), aim: "≥ 60 % of the known-thread rate" },
+    { label: "ack p50 / p99", values: col((f) => `${fmt(pct(f.burst.run.latencies, 50))} / ${fmt(pct(f.burst.run.latencies, 99))} ms`) },
+    { label: "all stored within", values: col((f) => `${fmt(f.burst.storedS)} s (${f.burst.stored}/${f.senders})`), aim: "≤ 60 s for 3,000" },
+    { label: "stored / s", values: col((f) => fmt(f.burst.stored / f.burst.storedS)) },
+    { label: "statements / first message", values: col((f) => per(f, f.burst.statements)) },
+    { label: "db round trips / first message, all paths", values: col((f) => per(f, f.burst.roundTrips + 2 * f.burst.connections + f.burst.http)), aim: "incl. consumers and the bot's turns" },
+    { label: "  ws queries+syncs / conns / http", values: col((f) => `${per(f, f.burst.roundTrips)} / ${per(f, f.burst.connections)} / ${per(f, f.burst.http)}`) },
+    { label: "persist path: statements / message", values: col((f) => `${per(f, f.burst.thread.statements)} (known threads ${fmt(f.known.thread.statements / f.senders, 2)})`) },
+    { label: "persist path: round trips / message", values: col((f) => `${per(f, f.burst.thread.roundTrips)} (known threads ${fmt(f.known.thread.roundTrips / f.senders, 2)})`), aim: "≤ known + 1 (connections ×2 + HTTP requests; WebSocket queries not split by path)" },
+    { label: "Postgres errors answered", values: col((f) => String(f.burst.errors)), aim: "0" },
+    { section: "the same load on 50 known threads" },
+    { label: "acknowledged / s", values: col((f) => fmt(ackRate(f.known.run))) },
+    { label: "all stored within", values: col((f) => `${fmt(f.known.storedS)} s`) },
+    { label: "first ÷ known ack rate", values: col((f) => `${fmt((ackRate(f.burst.run) / ackRate(f.known.run)) * 100)} %`), aim: "≥ 60 %" },
+    { section: "the same load on /ping" },
+    { label: "requests / s", values: col((f) => fmt(ackRate(f.ping))) },
+  ];
 }
 
 function printErrors(errors: string[]) {

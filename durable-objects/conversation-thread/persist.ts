@@ -6,8 +6,9 @@
 import type { Database } from "../../src/db/client";
 import { closeGroupStatement, type CloseGroupRow } from "../../src/services/conversations/groups";
 import {
-  resolveContact,
-  resolveConversation,
+  resolveThreadStatements,
+  resolvedConversation,
+  type ResolvedThreadRow,
   setAsideStatement,
   storeBatchStatement,
   toStoredBatch,
@@ -31,8 +32,10 @@ export interface PersistOutcome extends KnownThread {
 const threadOf = (meta: ThreadMeta): InboundThread => ({ tenantId: meta.tenantId, channelId: meta.channelId, channelType: meta.channelType, customerId: meta.customerId, threadKey: meta.threadKey });
 
 /**
- * Stores a batch. A thread whose contact and conversation the object knows costs one round trip
- * (scope and statement in one Query); a new thread resolves them first, in one transaction with it.
+ * Stores a batch in one round trip (scope and statements in one transaction over HTTP). A thread whose
+ * contact and conversation the object knows sends the store statement alone; a new thread sends the
+ * statements that resolve them first, in the same transaction, and the store statement reads their
+ * answer from Postgres, so a first message costs no more round trips than any other.
  */
 export async function storeBatch(db: Database, meta: ThreadMeta, rows: InboundRow[], raws: InboundRaw[], known?: KnownThread): Promise<PersistOutcome | undefined> {
   const thread = threadOf(meta);
@@ -45,12 +48,11 @@ export async function storeBatch(db: Database, meta: ThreadMeta, rows: InboundRo
     const [row] = await db.oneTrip<StoreBatchRow>(scope, storeBatchStatement(thread, known.conversationId, rows, raws));
     return { ...known, stored: toStoredBatch(row!) };
   }
-  return db.scoped(scope, async (tx) => {
-    const contactId = await resolveContact(tx, thread, rows[0]!);
-    const conversationId = await resolveConversation(tx, thread, contactId);
-    const result = await tx.execute<StoreBatchRow>(storeBatchStatement(thread, conversationId, rows, raws));
-    return { contactId, conversationId, stored: toStoredBatch(result.rows[0]!) };
-  });
+  const resolve = resolveThreadStatements(thread, rows[0]!);
+  const results = await db.statements(scope, [...resolve, storeBatchStatement(thread, resolvedConversation, rows, raws)]);
+  const resolved = results[resolve.length - 1]![0] as ResolvedThreadRow;
+  const stored = results.at(-1)![0] as StoreBatchRow;
+  return { contactId: resolved.contact_id, conversationId: resolved.conversation_id, stored: toStoredBatch(stored) };
 }
 
 export async function closeGroup(db: Database, meta: ThreadMeta, group: DebounceGroup) {

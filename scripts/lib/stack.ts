@@ -1,5 +1,5 @@
-// The whole local stack in one call: Postgres (embedded PGlite, or DATABASE_URL), the WebSocket bridge
-// the Neon driver needs, migrations, and `wrangler dev` running the Worker in workerd. Used by
+// The whole local stack in one call: Postgres (embedded PGlite, or DATABASE_URL), the bridge standing in
+// for Neon's WebSocket proxy and SQL-over-HTTP endpoint, migrations, and `wrangler dev` running the Worker in workerd. Used by
 // `npm run dev` and by the browser tests, so both exercise the same path.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -66,6 +66,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ENVIRONMENT: "development",
       DATABASE_URL: opts.appDatabaseUrl ?? ownerUrl,
       DB_WS_PROXY: `127.0.0.1:${bridge.port}`,
+      DB_HTTP_ENDPOINT: `http://127.0.0.1:${bridge.port}/sql`,
       JWT_SIGNING_KEYS: opts.jwtSigningKeys,
       ...(opts.credentialsKeys && { CREDENTIALS_KEYS: opts.credentialsKeys }),
       JWT_ISSUER: `http://127.0.0.1:${opts.port}`,
@@ -82,7 +83,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       [path.join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(opts.port), "--env-file", envFile,
         "--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", opts.quiet ? "error" : "info",
         // Exposes /__scheduled, which the cron timer below calls.
-        "--test-scheduled"],
+        "--test-scheduled",
+        // Remote bindings off: the AI and Vectorize bindings would otherwise need a Cloudflare login;
+        // local runs use the offline embedder and vector index.
+        "--local"],
       // Its own process group, so stopping it reaches workerd too, and a terminal's Ctrl+C reaches it only
       // through stop() (which bounds the wait), not as a second signal racing ours.
       { cwd: root, detached: true, stdio: ["ignore", opts.quiet ? "ignore" : "inherit", opts.quiet ? "pipe" : "inherit"], // No network here or in CI: skip the fetch of the Request.cf sample and telemetry.

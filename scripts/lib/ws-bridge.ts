@@ -2,18 +2,28 @@
 // which Neon's proxy turns into TCP. Locally this bridge plays that proxy, so the Worker reaches the
 // embedded (or any local) Postgres through the very driver path it uses against Neon in production.
 //
+// The same port also serves Neon's SQL-over-HTTP endpoint (`POST /sql`, see neon-http.ts), the path the
+// Worker's one-round-trip reads and single statements take.
+//
 // For benchmarks it can also play the distance to Neon (`setLatency`) and an outage (`setDown`).
+import http from "node:http";
 import net from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { neonHttpEndpoint } from "./neon-http.ts";
 
 export interface WsBridgeStats {
   /** WebSocket connections accepted (each one a Postgres connection, as on Neon). */
   connections: number;
   /** Connection attempts refused while the bridge was down. */
   refused: number;
-  /** What clients sent: statements (Query + Execute) and round trips (Query + Sync), for benchmarks. */
+  /**
+   * What clients sent: statements (Query + Execute on WebSockets, each query of an HTTP request) and
+   * WebSocket round trips (Query + Sync), for benchmarks.
+   */
   statements: number;
   roundTrips: number;
+  /** Requests to the HTTP endpoint: one round trip each, a whole batch included. */
+  httpRequests: number;
   /** ErrorResponse messages the server sent back (refused statements, aborted transactions). */
   errors: number;
   /** The latest few of them, "SQLSTATE message", newest last: why a benchmark's writes are not landing. */
@@ -22,7 +32,7 @@ export interface WsBridgeStats {
    * Statements and connections by the client's application_name (the Worker names its paths: the
    * thread's persistence `parley-thread`, the bot `parley-bot`, requests and consumers `parley`).
    */
-  byApplication: Record<string, { statements: number; connections: number }>;
+  byApplication: Record<string, { statements: number; connections: number; httpRequests?: number }>;
 }
 
 export interface WsBridge {
@@ -47,11 +57,22 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 export async function startWsBridge(opts: { port?: number; latencyMs?: number } = {}): Promise<WsBridge> {
   let latencyMs = opts.latencyMs ?? 0;
   let down = false;
-  const stats: WsBridgeStats = { connections: 0, refused: 0, statements: 0, roundTrips: 0, errors: 0, lastErrors: [], byApplication: {} };
+  const stats: WsBridgeStats = { connections: 0, refused: 0, statements: 0, roundTrips: 0, httpRequests: 0, errors: 0, lastErrors: [], byApplication: {} };
   const links = new Set<() => void>();
+  const sqlOverHttp = neonHttpEndpoint({
+    allowed: (host, port) => LOOPBACK.has(host) && Number.isInteger(port) && port > 0,
+    delay: () => latencyMs / 2,
+    down: () => down,
+    stats,
+  });
+  const server = http.createServer((req, res) => {
+    if (new URL(req.url ?? "/", "http://bridge").pathname === "/sql") return sqlOverHttp.handle(req, res);
+    res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+  });
+  // Keep-alive as a client's connection to Neon would be; the distance is charged per request.
+  server.keepAliveTimeout = 60_000;
   const wss = new WebSocketServer({
-    host: "127.0.0.1",
-    port: opts.port ?? 0,
+    server,
     perMessageDeflate: false,
     // Refusing at the upgrade (rather than accepting and closing) is what a client sees of an
     // unreachable proxy; the handshake's own round trip is the first cost of distance.
@@ -121,10 +142,11 @@ export async function startWsBridge(opts: { port?: number; latencyMs?: number } 
     });
   });
   await new Promise<void>((resolve, reject) => {
-    wss.once("listening", resolve);
-    wss.once("error", reject);
+    server.once("listening", resolve);
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1");
   });
-  const address = wss.address();
+  const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return {
     port,
@@ -141,7 +163,10 @@ export async function startWsBridge(opts: { port?: number; latencyMs?: number } 
       new Promise<void>((resolve) => {
         for (const cut of [...links]) cut();
         for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
+        wss.close(() => {
+          server.closeAllConnections();
+          server.close(() => void sqlOverHttp.close().then(() => resolve()));
+        });
       }),
   };
 }

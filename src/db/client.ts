@@ -1,11 +1,14 @@
-import { Client, neonConfig } from "@neondatabase/serverless";
+import { Client, neon, neonConfig, types } from "@neondatabase/serverless";
 import { sql, type SQL } from "drizzle-orm";
+import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
+import { drizzle as drizzleHttp, type NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
-import { PgDialect } from "drizzle-orm/pg-core";
 import type { AppConfig } from "../env";
 import * as schema from "./schema";
 
 export type Tx = Parameters<Parameters<NeonDatabase<typeof schema>["transaction"]>[0]>[0];
+/** The query builder of the one-round-trip path: what `batch` builds its statements with. */
+export type HttpDb = NeonHttpDatabase<typeof schema>;
 
 /** What a transaction may see: RLS policies read these settings, and with none set they see nothing. */
 export interface DbScope {
@@ -15,10 +18,39 @@ export interface DbScope {
 }
 
 const APP_ROLE = "parley_app";
-const dialect = new PgDialect();
 let proxyConfigured: string | undefined;
 
+/** The scope as transaction-local settings (`set_config(..., true)`): gone when the transaction ends. */
+const scopeSettings = (scope: DbScope) => sql`select set_config('role', ${APP_ROLE}, true),
+  set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
+  set_config('app.user_id', ${scope.userId ?? ""}, true),
+  set_config('app.login_email', ${scope.loginEmail ?? ""}, true)`;
+
+/**
+ * Drizzle maps these types from Postgres text itself. Its neon-http driver asks for that by changing
+ * the driver's *global* type parsers, which would also change what every plain `Client` in the isolate
+ * returns; instead each HTTP query carries its own parsers, and the global ones are put back.
+ */
+// timestamptz, timestamp, date, interval, and their arrays (the list drizzle-orm/neon-http sets).
+const TEXT_MAPPED = new Set<number>([1184, 1114, 1082, 1186, 1231, 1115, 1185, 1187, 1182]);
+const drizzleTypes = { getTypeParser: (oid: number, format?: "text" | "binary") => (TEXT_MAPPED.has(oid) ? (v: string) => v : types.getTypeParser(oid, format as "text")) };
+
+function httpDrizzle(connectionString: string): HttpDb {
+  const base = neon(connectionString);
+  const query: typeof base.query = (text, params, opts) => base.query(text, params, { ...opts, types: drizzleTypes } as typeof opts);
+  const client = Object.assign(query, { query, transaction: base.transaction, unsafe: base.unsafe }) as unknown as typeof base;
+  const saved = [...TEXT_MAPPED].map((oid) => [oid, types.getTypeParser(oid, "text")] as const);
+  try {
+    return drizzleHttp(client, { schema });
+  } finally {
+    for (const [oid, parse] of saved) types.setTypeParser(oid, "text", parse);
+  }
+}
+
 function configureDriver(config: AppConfig) {
+  // Locally the bridge also answers Neon's SQL-over-HTTP protocol; in production the driver derives the
+  // endpoint from the connection string's host.
+  if (config.DB_HTTP_ENDPOINT) neonConfig.fetchEndpoint = config.DB_HTTP_ENDPOINT;
   if (!config.DB_WS_PROXY || proxyConfigured === config.DB_WS_PROXY) return;
   // Locally a bridge plays Neon's WebSocket proxy, so the same driver path runs as in production.
   const proxy = config.DB_WS_PROXY;
@@ -30,12 +62,20 @@ function configureDriver(config: AppConfig) {
 }
 
 /**
- * One request's database: a single Neon connection opened on first use and closed when the request
- * ends (Workers cannot share I/O objects between requests). All tenant work goes through `scoped`.
+ * One request's database, on two paths to Neon:
+ * - HTTP (`batch`, `statements`, `oneTrip`, `execute`, `ping`): Neon's SQL-over-HTTP endpoint, each
+ *   call one request carrying the scope settings and every statement as one non-interactive
+ *   transaction. One round trip, nothing to set up: no socket, no TLS or Postgres start-up per request
+ *   (the fetch rides the isolate's pooled HTTPS connections).
+ * - WebSocket (`scoped`): a Neon connection opened on first use and closed when the request ends
+ *   (Workers cannot share I/O objects between requests), for interactive transactions whose next
+ *   statement depends on the last one's answer (locks, read-then-write).
+ * Both set the same role and tenant settings per transaction, so RLS sees the same thing on either.
  */
 export class Database {
   private client?: Client;
   private connecting?: Promise<NeonDatabase<typeof schema>>;
+  private http?: HttpDb;
 
   /** `name` becomes the connection's application_name, so a server's statistics tell the paths apart. */
   constructor(
@@ -68,28 +108,57 @@ export class Database {
     return this.connecting;
   }
 
-  /** Whether a connection is open (a long-lived holder such as a thread object reuses it). */
+  private httpDb(): HttpDb {
+    if (!this.http) {
+      configureDriver(this.config);
+      // The name travels in the connection string (the HTTP endpoint has no startup message), so a
+      // server's statistics tell the paths apart here too.
+      const url = new URL(this.config.DATABASE_URL);
+      url.searchParams.set("application_name", this.name);
+      this.http = httpDrizzle(url.toString());
+    }
+    return this.http;
+  }
+
+  /** Whether a WebSocket connection is open (only `scoped` opens one). */
   get connected(): boolean {
     return this.client !== undefined;
   }
 
   /**
+   * Statements built with Drizzle, run with the scope in one round trip: the scope settings first, then
+   * each statement in order, as one non-interactive transaction (all or nothing; in READ COMMITTED each
+   * statement sees what the ones before it did, and what others committed meanwhile). Results come
+   * back one per statement, typed as Drizzle types them. For reads and writes that need no answer in
+   * between; a statement can still depend on an earlier one through SQL (a transaction-local setting,
+   * a `where exists`), just not through code.
+   *
+   * @example
+   *   const [[user]] = await db.batch(scope, (q) => [q.select().from(users).where(eq(users.id, id))] as const);
+   */
+  async batch<T extends readonly [BatchItem<"pg">, ...BatchItem<"pg">[]]>(scope: DbScope, build: (db: HttpDb) => T): Promise<BatchResponse<T>> {
+    const db = this.httpDb();
+    const items = build(db);
+    const results = await db.batch([db.execute(scopeSettings(scope)), ...items] as unknown as readonly [BatchItem<"pg">, ...BatchItem<"pg">[]]);
+    return results.slice(1) as unknown as BatchResponse<T>;
+  }
+
+  /** Raw statements (as `oneTrip`'s), run like `batch`: the rows of each, in order. */
+  async statements(scope: DbScope, statements: SQL[]): Promise<Array<Array<Record<string, unknown>>>> {
+    if (statements.length === 0) return [];
+    const db = this.httpDb();
+    const results = await db.batch([db.execute(scopeSettings(scope)), ...statements.map((s) => db.execute(s))] as unknown as readonly [BatchItem<"pg">, ...BatchItem<"pg">[]]);
+    return (results.slice(1) as unknown as Array<{ rows: Array<Record<string, unknown>> }>).map((r) => r.rows);
+  }
+
+  /**
    * One statement in one round trip, scoped like `scoped`: the scope settings and the statement go as
-   * a single simple-protocol Query, which Postgres runs as one implicit transaction (so the
-   * transaction-local settings hold for the statement and vanish with it). Parameters are inlined as
-   * literals by Drizzle's dialect (standard-conforming strings: quotes doubled), which that protocol
-   * needs. For hot single-statement writes; anything interactive uses `scoped`.
+   * one transaction over HTTP (so the transaction-local settings hold for the statement and vanish
+   * with it). For hot single-statement writes; anything interactive uses `scoped`.
    */
   async oneTrip<R extends Record<string, unknown>>(scope: DbScope, statement: SQL): Promise<R[]> {
-    await this.connect();
-    const client = this.client!;
-    const settings = dialect.sqlToQuery(
-      sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
-        set_config('app.user_id', ${scope.userId ?? ""}, true), set_config('app.login_email', ${scope.loginEmail ?? ""}, true)`.inlineParams(),
-    ).sql;
-    const body = dialect.sqlToQuery(statement.inlineParams()).sql;
-    const results = (await client.query(`${settings};\n${body}`)) as unknown as Array<{ rows: R[] }> | { rows: R[] };
-    return Array.isArray(results) ? results.at(-1)!.rows : results.rows;
+    const [rows] = await this.statements(scope, [statement]);
+    return rows as R[];
   }
 
   /**
@@ -101,23 +170,18 @@ export class Database {
   async scoped<T>(scope: DbScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const db = await this.connect();
     return db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('role', ${APP_ROLE}, true),
-        set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
-        set_config('app.user_id', ${scope.userId ?? ""}, true),
-        set_config('app.login_email', ${scope.loginEmail ?? ""}, true)`);
+      await tx.execute(scopeSettings(scope));
       return fn(tx);
     });
   }
 
   /** One statement outside any transaction and tenant scope: only for SECURITY DEFINER entry points. */
   async execute(query: SQL): Promise<void> {
-    const db = await this.connect();
-    await db.execute(query);
+    await this.httpDb().execute(query);
   }
 
   async ping(): Promise<void> {
-    const db = await this.connect();
-    await db.execute(sql`select 1`);
+    await this.httpDb().execute(sql`select 1`);
   }
 
   async close(): Promise<void> {

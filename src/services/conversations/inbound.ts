@@ -4,9 +4,8 @@
  * thread's messages with its counters, state change and `message.received` events. The thread Durable
  * Object is the single writer that calls these; it decides when, these decide what.
  */
-import { and, desc, eq, gt, ne, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "../../db/client";
-import { contactIdentities, contacts, conversations, type ChannelType, type messages } from "../../db/schema";
+import { sql, type SQL } from "drizzle-orm";
+import type { ChannelType, messages } from "../../db/schema";
 import type { InboundMessage } from "../../channels/inbound";
 import type { OutboxMessage } from "../../queues/outbox-relay";
 import { contentText } from "./model";
@@ -58,76 +57,91 @@ export function identitiesOf(thread: InboundThread, phone?: string): Array<{ kin
   }
 }
 
+/** Where the resolution statements leave their answers for the ones after them (transaction-local). */
+const CONTACT_SETTING = "parley.resolved_contact";
+const CONVERSATION_SETTING = "parley.resolved_conversation";
+
+/** The conversation the resolution statements settled on, for the store statement after them. */
+export const resolvedConversation = sql`nullif(current_setting(${CONVERSATION_SETTING}, true), '')::uuid`;
+
+export type ResolvedThreadRow = { contact_id: string; conversation_id: string };
+
 /**
- * Finds the contact behind these identities or creates one. The unique (tenant, kind, value) key settles
- * races with other threads (same phone on WhatsApp and SMS at once): the loser drops its new contact.
+ * A new thread's contact and conversation, as statements that need no answer in between, so they run
+ * in one round trip with the store statement after them (`resolvedConversation` names the result).
+ * Each statement of the transaction takes a fresh snapshot, which is what makes the race with another
+ * thread of the same customer (the same phone on WhatsApp and SMS at once) safe:
+ *
+ * 1. a provisional contact is inserted, only if none of the identities is known yet;
+ * 2. every identity not yet claimed is claimed for the contact of the first identity already known, or
+ *    the provisional one. The unique (tenant, kind, value) key settles a race: a claim another thread
+ *    holds uncommitted waits for it and then yields;
+ * 3. if another contact owns any of the identities now, it wins: what the provisional contact claimed
+ *    moves to it (one customer, one contact, with all their ids) and
+ * 4. the provisional contact, left with no identity, goes; the thread's contact is whoever owns its own
+ *    identity (the first);
+ * 5. the thread's live conversation: the open one, a recently resolved one reopened, or a new one
+ *    (the live-conversation key settles two threads of one contact on one channel starting it at once).
  */
-export async function resolveContact(tx: Tx, thread: InboundThread, first: InboundRow): Promise<string> {
+export function resolveThreadStatements(thread: InboundThread, first: InboundRow): SQL[] {
   const from = first.message.from;
   const ids = identitiesOf(thread, from.phone);
-  const existing = await tx
-    .select({ contactId: contactIdentities.contactId, kind: contactIdentities.kind })
-    .from(contactIdentities)
-    .where(sql`(${contactIdentities.kind}, ${contactIdentities.value}) in (${sql.join(ids.map((i) => sql`(${i.kind}, ${i.value})`), sql`, `)})`);
-  if (existing.length > 0) return existing[0]!.contactId;
-
-  const contactId = crypto.randomUUID();
-  await tx.insert(contacts).values({
-    id: contactId,
-    tenantId: thread.tenantId,
-    name: from.name ?? null,
-    phones: from.phone ? [from.phone] : [],
-    emails: thread.channelType === "email" ? [thread.customerId.toLowerCase()] : [],
-    externalIds: { [thread.channelType]: thread.customerId },
-    language: from.language ?? null,
-    lastSeenAt: new Date(first.acceptedAt),
-  });
-  const claimed = await tx
-    .insert(contactIdentities)
-    .values(ids.map((i) => ({ tenantId: thread.tenantId, kind: i.kind, value: i.value, contactId })))
-    .onConflictDoNothing()
-    .returning({ kind: contactIdentities.kind });
-  if (claimed.length === ids.length) return contactId;
-  // Someone else claimed an identity first: theirs wins, ours is undone within this transaction.
-  await tx.delete(contactIdentities).where(eq(contactIdentities.contactId, contactId));
-  await tx.delete(contacts).where(eq(contacts.id, contactId));
-  const [winner] = await tx
-    .select({ contactId: contactIdentities.contactId })
-    .from(contactIdentities)
-    .where(and(eq(contactIdentities.kind, ids[0]!.kind), eq(contactIdentities.value, ids[0]!.value)));
-  return winner!.contactId;
-}
-
-/** The thread's live conversation: the open one, a recently resolved one reopened, or a new one. */
-export async function resolveConversation(tx: Tx, thread: InboundThread, contactId: string): Promise<string> {
-  const [live] = await tx
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(and(eq(conversations.channelId, thread.channelId), eq(conversations.contactId, contactId), ne(conversations.state, "resolved")))
-    .limit(1);
-  if (live) return live.id;
-  const [recent] = await tx
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.channelId, thread.channelId),
-        eq(conversations.contactId, contactId),
-        gt(conversations.resolvedAt, sql`now() - make_interval(days => ${REOPEN_WINDOW_DAYS})`),
+  const provisional = crypto.randomUUID();
+  const conversationId = crypto.randomUUID();
+  const t = sql`${thread.tenantId}::uuid`;
+  const p = sql`${provisional}::uuid`;
+  const idList = sql.join(ids.map((i, n) => sql`(${i.kind}::text, ${i.value}::text, ${n}::int)`), sql`, `);
+  const known = sql`select ci.contact_id, i.n from contact_identities ci join (values ${idList}) as i(kind, value, n) on ci.kind = i.kind and ci.value = i.value where ci.tenant_id = ${t}`;
+  return [
+    sql`insert into contacts (id, tenant_id, name, phones, emails, external_ids, language, last_seen_at)
+      select ${p}, ${t}, ${from.name ?? null}::text, array(select jsonb_array_elements_text(${JSON.stringify(from.phone ? [from.phone] : [])}::jsonb)),
+        array(select jsonb_array_elements_text(${JSON.stringify(thread.channelType === "email" ? [thread.customerId.toLowerCase()] : [])}::jsonb)),
+        ${JSON.stringify({ [thread.channelType]: thread.customerId })}::jsonb, ${from.language ?? null}::text, ${new Date(first.acceptedAt).toISOString()}::timestamptz
+      where not exists (${known})`,
+    sql`insert into contact_identities (tenant_id, kind, value, contact_id)
+      select ${t}, i.kind, i.value, coalesce((select k.contact_id from (${known}) k order by k.n limit 1), ${p})
+      from (values ${idList}) as i(kind, value, n)
+      order by i.n
+      on conflict (tenant_id, kind, value) do nothing`,
+    sql`update contact_identities set contact_id = (select k.contact_id from (${known}) k where k.contact_id <> ${p} order by k.n limit 1)
+      where tenant_id = ${t} and contact_id = ${p} and exists (select 1 from (${known}) k where k.contact_id <> ${p})`,
+    sql`with gone as (
+        delete from contacts where id = ${p} and tenant_id = ${t} and not exists (select 1 from contact_identities where contact_id = ${p})
+      )
+      select set_config(${CONTACT_SETTING}, (select k.contact_id::text from (${known}) k order by k.n limit 1), true)`,
+    sql`with c as (select nullif(current_setting(${CONTACT_SETTING}, true), '')::uuid as id),
+      live as (
+        select id from conversations
+        where channel_id = ${thread.channelId}::uuid and contact_id = (select id from c) and state <> 'resolved'
+        limit 1
       ),
-    )
-    .orderBy(desc(conversations.resolvedAt))
-    .limit(1);
-  if (recent) {
-    await tx
-      .update(conversations)
-      .set({ state: "reopened", previousState: "resolved", resolvedAt: null, updatedAt: sql`now()`, version: sql`${conversations.version} + 1` })
-      .where(eq(conversations.id, recent.id));
-    return recent.id;
-  }
-  const id = crypto.randomUUID();
-  await tx.insert(conversations).values({ id, tenantId: thread.tenantId, channelId: thread.channelId, contactId, threadKey: thread.threadKey, state: "open" });
-  return id;
+      recent as (
+        select id from conversations
+        where channel_id = ${thread.channelId}::uuid and contact_id = (select id from c)
+          and resolved_at > now() - make_interval(days => ${REOPEN_WINDOW_DAYS}) and not exists (select 1 from live)
+        order by resolved_at desc
+        limit 1
+      ),
+      reopened as (
+        update conversations set state = 'reopened', previous_state = 'resolved', resolved_at = null, updated_at = now(), version = version + 1
+        where id in (select id from recent)
+        returning id
+      ),
+      created as (
+        insert into conversations (id, tenant_id, channel_id, contact_id, thread_key, state)
+        select ${conversationId}::uuid, ${t}, ${thread.channelId}::uuid, (select id from c), ${thread.threadKey}, 'open'
+        where not exists (select 1 from live) and not exists (select 1 from recent)
+        on conflict (tenant_id, channel_id, contact_id) where state <> 'resolved' do nothing
+        returning id
+      )
+      select set_config(${CONVERSATION_SETTING}, coalesce((select id from live), (select id from reopened), (select id from created))::text, true)`,
+    // Two threads of one contact on one channel (an address written two ways) racing to start its
+    // conversation: the loser's insert yielded to the winner's, which this fresh snapshot sees.
+    sql`select nullif(current_setting(${CONTACT_SETTING}, true), '')::uuid as contact_id,
+      set_config(${CONVERSATION_SETTING}, coalesce(nullif(current_setting(${CONVERSATION_SETTING}, true), ''),
+        (select id::text from conversations where channel_id = ${thread.channelId}::uuid and state <> 'resolved'
+          and contact_id = nullif(current_setting(${CONTACT_SETTING}, true), '')::uuid limit 1)), true) as conversation_id`,
+  ];
 }
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -156,7 +170,7 @@ export interface StoredBatch {
  * same step that retires the batch, and sends them itself (so no second statement marks them). The
  * outbox sweep therefore never sends them twice, and a thread that stopped in between re-sends them.
  */
-export function storeBatchStatement(thread: InboundThread, conversationId: string | undefined, rows: InboundRow[], raws: InboundRaw[]): SQL {
+export function storeBatchStatement(thread: InboundThread, conversationId: string | SQL | undefined, rows: InboundRow[], raws: InboundRaw[]): SQL {
   const input = rows.map((r, ord) => ({
     id: r.id,
     external_id: r.message.externalId,
@@ -175,7 +189,8 @@ export function storeBatchStatement(thread: InboundThread, conversationId: strin
     body: r.body,
     truncated: r.truncated,
   }));
-  const conv = sql`${conversationId ?? null}::uuid`;
+  // A conversation id, or (a new thread) the expression naming the one the statements before settled on.
+  const conv = typeof conversationId === "object" ? sql`(${conversationId})` : sql`${conversationId ?? null}::uuid`;
   return sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { channels, contacts, tenantMembers, users, type ChannelType } from "../../db/schema";
-import { withTenant } from "../access";
+import { readTenant } from "../access-read";
 import type { ServiceContext } from "../context";
 
 export interface InboxLabels {
@@ -22,7 +22,7 @@ export function contactLabel(c: { name: string | null; emails: string[]; phones:
 }
 
 /**
- * The names an inbox page shows next to conversations, in one tenant transaction: the conversation
+ * The names an inbox page shows next to conversations, in one round trip: the conversation
  * rows carry only ids. Soft-deleted contacts and channels keep their names here (history stays legible).
  *
  * @example
@@ -32,23 +32,18 @@ export async function inboxLabels({ ctx, input }: { ctx: ServiceContext; input: 
   const contactIds = unique(input.contactIds);
   const channelIds = unique(input.channelIds);
   const userIds = unique(input.userIds);
-  return withTenant(ctx, "conversations:read", async (tx) => {
-    const contactRows = contactIds.length
-      ? await tx.select({ id: contacts.id, name: contacts.name, emails: contacts.emails, phones: contacts.phones, externalIds: contacts.externalIds }).from(contacts).where(inArray(contacts.id, contactIds))
-      : [];
-    const channelRows = channelIds.length ? await tx.select({ id: channels.id, name: channels.name, type: channels.type }).from(channels).where(inArray(channels.id, channelIds)) : [];
+  // One round trip: the credential check and the three lookups in one batch (an empty list matches nothing).
+  const {
+    results: [contactRows, channelRows, peopleRows],
+  } = await readTenant(ctx, "conversations:read", (db) => [
+    db.select({ id: contacts.id, name: contacts.name, emails: contacts.emails, phones: contacts.phones, externalIds: contacts.externalIds }).from(contacts).where(inArray(contacts.id, contactIds)),
+    db.select({ id: channels.id, name: channels.name, type: channels.type }).from(channels).where(inArray(channels.id, channelIds)),
     // Through tenant_members, so only people of this workspace are ever named.
-    const peopleRows = userIds.length
-      ? await tx
-          .select({ id: users.id, name: users.name, email: users.email })
-          .from(tenantMembers)
-          .innerJoin(users, eq(users.id, tenantMembers.userId))
-          .where(inArray(tenantMembers.userId, userIds))
-      : [];
-    return {
-      contacts: Object.fromEntries(contactRows.map((c) => [c.id, contactLabel(c)])),
-      channels: Object.fromEntries(channelRows.map((c) => [c.id, { name: c.name, type: c.type }])),
-      people: Object.fromEntries(peopleRows.map((p) => [p.id, p.name?.trim() || p.email])),
-    };
-  });
+    db.select({ id: users.id, name: users.name, email: users.email }).from(tenantMembers).innerJoin(users, eq(users.id, tenantMembers.userId)).where(inArray(tenantMembers.userId, userIds)),
+  ] as const);
+  return {
+    contacts: Object.fromEntries(contactRows.map((c) => [c.id, contactLabel(c)])),
+    channels: Object.fromEntries(channelRows.map((c) => [c.id, { name: c.name, type: c.type }])),
+    people: Object.fromEntries(peopleRows.map((p) => [p.id, p.name?.trim() || p.email])),
+  };
 }

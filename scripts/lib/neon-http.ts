@@ -1,0 +1,247 @@
+// The local stand-in for Neon's SQL-over-HTTP endpoint (`POST /sql`), which the Neon driver's `neon()`
+// query function speaks: one statement per request, or a batch run as one non-interactive transaction.
+// Served by the same bridge that plays Neon's WebSocket proxy, in front of the embedded (or any local)
+// Postgres, so the Worker's HTTP path runs here exactly as in production, driver and all.
+//
+// Protocol (what @neondatabase/serverless sends and expects):
+// - body `{ query, params }` or `{ queries: [{ query, params }, ...] }`; params are text (or null), as the
+//   driver prepares them
+// - headers `Neon-Connection-String` (which database, as whom), `Neon-Raw-Text-Output: true` and
+//   `Neon-Array-Mode: true` (values as Postgres text, rows as arrays: the driver parses them), and for a
+//   batch `Neon-Batch-Isolation-Level` (ReadUncommitted | ReadCommitted | RepeatableRead | Serializable),
+//   `Neon-Batch-Read-Only`, `Neon-Batch-Deferrable`
+// - 200 with `{ command, rowCount, rows, fields, rowAsArray }`, or `{ results: [...] }` for a batch
+// - a statement Postgres refused: 400 with the error's fields (`message`, `code`, `detail`, `hint`,
+//   `position`, `constraint`, ...), which the driver copies onto its NeonDbError as they came; the whole
+//   batch is rolled back
+// - anything else (bad request, database unreachable): a non-400 status with a text body
+import type { IncomingMessage, ServerResponse } from "node:http";
+import pg from "pg";
+
+const ISOLATION: Record<string, string> = {
+  ReadUncommitted: "read uncommitted",
+  ReadCommitted: "read committed",
+  RepeatableRead: "repeatable read",
+  Serializable: "serializable",
+};
+/** The fields of a Postgres error Neon returns (the driver reads exactly these). */
+const ERROR_FIELDS = ["severity", "code", "detail", "hint", "position", "internalPosition", "internalQuery", "where", "schema", "table", "column", "dataType", "constraint", "file", "line", "routine"] as const;
+/** A request body larger than this is refused (Neon caps requests too); a batch of reads is far smaller. */
+const MAX_BODY = 10 * 1024 * 1024;
+/** Connections kept per database: a pool, as Neon's HTTP endpoint keeps behind it. */
+const POOL_SIZE = 8;
+
+export interface NeonHttpStats {
+  /** HTTP requests answered (each one round trip, whatever it carried). */
+  httpRequests: number;
+  statements: number;
+  errors: number;
+  lastErrors: string[];
+  byApplication: Record<string, { statements: number; connections: number; httpRequests?: number }>;
+}
+
+interface Query {
+  query: string;
+  params: unknown[];
+}
+
+class BadRequest extends Error {}
+
+const sqlState = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+/** Never the statement or its values in a reply or a log: they carry customers' data. */
+function parseBody(raw: string): { batch: boolean; queries: Query[] } {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new BadRequest("request body is not JSON");
+  }
+  const one = (q: unknown): Query => {
+    const { query, params = [] } = (q ?? {}) as { query?: unknown; params?: unknown };
+    if (typeof query !== "string" || !Array.isArray(params)) throw new BadRequest("each query needs a string `query` and an array `params`");
+    if (params.some((p) => p !== null && typeof p !== "string" && typeof p !== "number" && typeof p !== "boolean")) throw new BadRequest("params must be text or null");
+    return { query, params: params.map((p) => (p === null ? null : String(p))) };
+  };
+  if (body && typeof body === "object" && "queries" in body) {
+    const queries = (body as { queries: unknown }).queries;
+    if (!Array.isArray(queries)) throw new BadRequest("`queries` must be an array");
+    return { batch: true, queries: queries.map(one) };
+  }
+  return { batch: false, queries: [one(body)] };
+}
+
+/** Values stay Postgres text (the driver parses them by type id), as `Neon-Raw-Text-Output` asks. */
+const rawText = { getTypeParser: () => (value: string) => value };
+
+function toNeonResult(r: pg.QueryResult<unknown[]>) {
+  return {
+    command: r.command,
+    rowCount: r.rowCount ?? 0,
+    rows: r.rows,
+    fields: r.fields.map((f) => ({
+      name: f.name,
+      tableID: f.tableID,
+      columnID: f.columnID,
+      dataTypeID: f.dataTypeID,
+      dataTypeSize: f.dataTypeSize,
+      dataTypeModifier: f.dataTypeModifier,
+      format: f.format ?? "text",
+    })),
+    rowAsArray: true,
+  };
+}
+
+function neonError(err: unknown) {
+  const e = err as Record<string, unknown> & { message?: string };
+  const out: Record<string, unknown> = { message: e.message ?? "error" };
+  for (const k of ERROR_FIELDS) if (e[k] !== undefined) out[k] = e[k];
+  return out;
+}
+
+export interface NeonHttpEndpoint {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  stats: NeonHttpStats;
+  close(): Promise<void>;
+}
+
+/**
+ * `allowed(host, port)` says which servers the endpoint may reach (the bridge: loopback only);
+ * `delay()` is the simulated one-way distance; `down()` makes the database unreachable.
+ */
+export function neonHttpEndpoint(opts: { allowed: (host: string, port: number) => boolean; delay: () => number; down: () => boolean; stats: NeonHttpStats }): NeonHttpEndpoint {
+  const stats = opts.stats;
+  const pools = new Map<string, pg.Pool>();
+  const wait = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+  const poolFor = (connectionString: string): { pool: pg.Pool; app: string } => {
+    let url: URL;
+    try {
+      url = new URL(connectionString);
+    } catch {
+      throw new BadRequest("Neon-Connection-String is not a connection string");
+    }
+    if (!/^postgres(ql)?:$/.test(url.protocol)) throw new BadRequest("Neon-Connection-String must be a postgres:// URL");
+    const port = Number(url.port || 5432);
+    if (!opts.allowed(url.hostname, port)) throw new BadRequest("this endpoint forwards to loopback only");
+    const app = url.searchParams.get("application_name") || "(unnamed)";
+    let pool = pools.get(connectionString);
+    if (!pool) {
+      // The driver adds its own parameters to the URL; the server needs only who and where.
+      const target = new URL(url);
+      target.search = "";
+      pool = new pg.Pool({ connectionString: target.toString(), max: POOL_SIZE, application_name: app, idleTimeoutMillis: 30_000 });
+      pool.on("error", () => {}); // an idle connection the server dropped: the pool replaces it
+      pool.on("connect", () => {
+        (stats.byApplication[app] ??= { statements: 0, connections: 0 }).connections += 1;
+      });
+      pools.set(connectionString, pool);
+    }
+    return { pool, app };
+  };
+
+  const run = async (pool: pg.Pool, batch: boolean, queries: Query[], headers: IncomingMessage["headers"]) => {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      if (!batch) return toNeonResult(await client.query({ text: queries[0]!.query, values: queries[0]!.params, rowMode: "array", types: rawText }));
+      const level = headers["neon-batch-isolation-level"];
+      if (level !== undefined && !ISOLATION[String(level)]) throw new BadRequest("unknown Neon-Batch-Isolation-Level");
+      const mode = [
+        level !== undefined ? `isolation level ${ISOLATION[String(level)]}` : "",
+        headers["neon-batch-read-only"] === "true" ? "read only" : "",
+        headers["neon-batch-deferrable"] === "true" ? "deferrable" : "",
+      ].filter(Boolean);
+      await client.query(`begin${mode.length ? ` ${mode.join(" ")}` : ""}`);
+      try {
+        const results = [];
+        for (const q of queries) results.push(toNeonResult(await client.query({ text: q.query, values: q.params, rowMode: "array", types: rawText })));
+        await client.query("commit");
+        return { results };
+      } catch (err) {
+        await client.query("rollback").catch(() => {
+          broken = true;
+        });
+        throw err;
+      }
+    } catch (err) {
+      if (!(err instanceof BadRequest) && !sqlState(err)) broken = true;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on("end", () => {
+      void (async () => {
+        const reply = async (status: number, body: unknown) => {
+          // The answer travels back across the same distance.
+          await wait(opts.delay());
+          if (res.destroyed) return;
+          const text = typeof body === "string" ? body : JSON.stringify(body);
+          res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json" });
+          res.end(text);
+        };
+        await wait(opts.delay());
+        stats.httpRequests += 1;
+        if (opts.down()) {
+          // What a client sees of an unreachable endpoint: the connection drops, no answer.
+          res.destroy();
+          return;
+        }
+        if (req.method !== "POST") return reply(405, "use POST");
+        if (tooLarge) return reply(413, "request too large");
+        const connectionString = req.headers["neon-connection-string"];
+        if (typeof connectionString !== "string") return reply(400, { message: "missing Neon-Connection-String header" });
+        let parsed: ReturnType<typeof parseBody>;
+        let target: ReturnType<typeof poolFor>;
+        try {
+          parsed = parseBody(Buffer.concat(chunks).toString("utf8"));
+          target = poolFor(connectionString);
+        } catch (err) {
+          return reply(400, { message: (err as Error).message });
+        }
+        stats.statements += parsed.queries.length;
+        const byApp = (stats.byApplication[target.app] ??= { statements: 0, connections: 0 });
+        byApp.statements += parsed.queries.length;
+        byApp.httpRequests = (byApp.httpRequests ?? 0) + 1;
+        try {
+          return reply(200, await run(target.pool, parsed.batch, parsed.queries, req.headers));
+        } catch (err) {
+          if (err instanceof BadRequest) return reply(400, { message: err.message });
+          const code = sqlState(err);
+          if (code) {
+            stats.errors += 1;
+            stats.lastErrors.push(`${code} ${(err as Error).message}`);
+            if (stats.lastErrors.length > 5) stats.lastErrors.shift();
+            return reply(400, neonError(err));
+          }
+          // The server could not be reached or dropped the connection: no SQLSTATE, like Neon's 5xx.
+          return reply(503, `database unavailable: ${(err as Error).message ?? "error"}`);
+        }
+      })();
+    });
+    req.on("error", () => res.destroy());
+  };
+
+  return {
+    handle,
+    stats,
+    async close() {
+      await Promise.all([...pools.values()].map((p) => p.end().catch(() => {})));
+      pools.clear();
+    },
+  };
+}
