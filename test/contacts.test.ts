@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { call, createTenant, expectError, expectStatus, ownerQuery } from "./harness";
+import type { Schemas } from "../src/client";
+import { call, createTenant, expectApiError, expectData, expectError, expectStatus, ownerQuery } from "./harness";
 
 describe("contacts", () => {
   it("creates a contact with normalized identity fields and records audit and outbox rows", async () => {
     const t = await createTenant();
-    const res = await call("POST", "/v1/contacts", {
-      token: t.owner.token,
-      body: { name: "Ana Silva", email: "Ana.Silva@Example.COM", phone: "+1 (650) 555-1234", language: "pt-BR", tags: ["vip", "vip"], attributes: { plan: "pro" } },
-    });
-    expectStatus(res, 201);
-    expect(res.body).toMatchObject({
+    const created = expectData(
+      await t.api.POST("/v1/contacts", {
+        body: { name: "Ana Silva", email: "Ana.Silva@Example.COM", phone: "+1 (650) 555-1234", language: "pt-BR", tags: ["vip", "vip"], attributes: { plan: "pro" } },
+      }),
+      201,
+    );
+    expect(created).toMatchObject({
       name: "Ana Silva",
       email: "ana.silva@example.com",
       emails: ["ana.silva@example.com"],
@@ -19,9 +21,9 @@ describe("contacts", () => {
       attributes: { plan: "pro" },
       version: 1,
     });
-    const audit = await ownerQuery("select action, actor_type, actor_id from audit_log where entity_id = $1", [res.body.id]);
+    const audit = await ownerQuery("select action, actor_type, actor_id from audit_log where entity_id = $1", [created.id]);
     expect(audit).toEqual([{ action: "contact.created", actor_type: "user", actor_id: t.owner.userId }]);
-    const events = await ownerQuery("select type from outbox_events where aggregate_id = $1", [res.body.id]);
+    const events = await ownerQuery("select type from outbox_events where aggregate_id = $1", [created.id]);
     expect(events).toEqual([{ type: "contact.created" }]);
   });
 
@@ -47,10 +49,9 @@ describe("contacts", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: any = await call("GET", `/v1/contacts?limit=3${cursor ? `&cursor=${cursor}` : ""}`, { token: t.owner.token });
-      expectStatus(res, 200);
-      seen.push(...res.body.data.map((c: { id: string }) => c.id));
-      cursor = res.body.next_cursor;
+      const page: Schemas["ContactPage"] = expectData(await t.api.GET("/v1/contacts", { params: { query: { limit: 3, ...(cursor && { cursor }) } } }), 200);
+      seen.push(...page.data.map((c) => c.id));
+      cursor = page.next_cursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
     expectError(await call("GET", "/v1/contacts?cursor=bogus", { token: t.owner.token }), 400, "VALIDATION_FAILED");
@@ -60,12 +61,12 @@ describe("contacts", () => {
     const t = await createTenant();
     const a = await t.createContact({ name: "Zed Alpha", email: "zed@example.com", tags: ["lead"] });
     await t.createContact({ name: "Other", email: "other@example.com", phone: "+441234567890" });
-    const byName = await call("GET", "/v1/contacts?q=alpha", { token: t.owner.token });
-    expect(byName.body.data.map((c: any) => c.id)).toEqual([a.id]);
-    const byPhone = await call("GET", "/v1/contacts?q=4412345", { token: t.owner.token });
-    expect(byPhone.body.data).toHaveLength(1);
-    const byTag = await call("GET", "/v1/contacts?tag=lead", { token: t.owner.token });
-    expect(byTag.body.data.map((c: any) => c.id)).toEqual([a.id]);
+    const byName = expectData(await t.api.GET("/v1/contacts", { params: { query: { q: "alpha" } } }), 200);
+    expect(byName.data.map((c) => c.id)).toEqual([a.id]);
+    const byPhone = expectData(await t.api.GET("/v1/contacts", { params: { query: { q: "4412345" } } }), 200);
+    expect(byPhone.data).toHaveLength(1);
+    const byTag = expectData(await t.api.GET("/v1/contacts", { params: { query: { tag: "lead" } } }), 200);
+    expect(byTag.data.map((c) => c.id)).toEqual([a.id]);
     const wildcard = await call("GET", "/v1/contacts?q=%25", { token: t.owner.token });
     expect(wildcard.body.data).toHaveLength(0);
   });
@@ -73,13 +74,12 @@ describe("contacts", () => {
   it("updates with optimistic locking: a stale version is 409 and changes nothing", async () => {
     const t = await createTenant();
     const c = await t.createContact({ name: "Before" });
-    const ok = await call("PATCH", `/v1/contacts/${c.id}`, { token: t.owner.token, body: { name: "After", version: 1, tags: ["x"] } });
-    expectStatus(ok, 200);
-    expect(ok.body).toMatchObject({ name: "After", tags: ["x"], version: 2, email: c.email });
-    const stale = await call("PATCH", `/v1/contacts/${c.id}`, { token: t.owner.token, body: { name: "Lost update" }, headers: { "if-match": '"1"' } });
-    expectError(stale, 409, "VERSION_CONFLICT");
-    const now = await call("GET", `/v1/contacts/${c.id}`, { token: t.owner.token });
-    expect(now.body).toMatchObject({ name: "After", version: 2 });
+    const ok = expectData(await t.api.PATCH("/v1/contacts/{id}", { params: { path: { id: c.id } }, body: { name: "After", version: 1, tags: ["x"] } }), 200);
+    expect(ok).toMatchObject({ name: "After", tags: ["x"], version: 2, email: c.email });
+    const stale = await t.api.PATCH("/v1/contacts/{id}", { params: { path: { id: c.id }, header: { "if-match": '"1"' } }, body: { name: "Lost update" } });
+    expectApiError(stale, 409, "VERSION_CONFLICT");
+    const now = expectData(await t.api.GET("/v1/contacts/{id}", { params: { path: { id: c.id } } }), 200);
+    expect(now).toMatchObject({ name: "After", version: 2 });
   });
 
   it("soft-deletes: gone from reads and lists, second delete is 404", async () => {
@@ -97,16 +97,15 @@ describe("contacts", () => {
     const t = await createTenant();
     const target = await t.createContact({ name: "Sheena", email: "sheena@example.com", tags: ["vip"] });
     const dup = await t.createContact({ name: null, email: null, phone: "+16505551234", external_ids: { whatsapp: "16505551234" }, tags: ["whatsapp"] });
-    const res = await call("POST", `/v1/contacts/${target.id}/merge`, { token: t.owner.token, body: { source_id: dup.id } });
-    expectStatus(res, 200);
-    expect(res.body).toMatchObject({ name: "Sheena", emails: ["sheena@example.com"], phones: ["+16505551234"], external_ids: { whatsapp: "16505551234" }, tags: ["vip", "whatsapp"] });
+    const merged = expectData(await t.api.POST("/v1/contacts/{id}/merge", { params: { path: { id: target.id } }, body: { source_id: dup.id } }), 200);
+    expect(merged).toMatchObject({ name: "Sheena", emails: ["sheena@example.com"], phones: ["+16505551234"], external_ids: { whatsapp: "16505551234" }, tags: ["vip", "whatsapp"] });
     expectError(await call("GET", `/v1/contacts/${dup.id}`, { token: t.owner.token }), 404);
     expectError(await call("POST", `/v1/contacts/${target.id}/merge`, { token: t.owner.token, body: { source_id: target.id } }), 400);
   });
 
   it("returns 404 for an unknown id and 400 for a malformed one", async () => {
     const t = await createTenant();
-    expectError(await call("GET", `/v1/contacts/${crypto.randomUUID()}`, { token: t.owner.token }), 404, "NOT_FOUND");
+    expectApiError(await t.api.GET("/v1/contacts/{id}", { params: { path: { id: crypto.randomUUID() } } }), 404, "NOT_FOUND");
     expectError(await call("GET", "/v1/contacts/not-a-uuid", { token: t.owner.token }), 400, "VALIDATION_FAILED");
   });
 

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { apiMessage, createApiChannel, eventually, expectMessageCount, messagesOf, openLiveSocket, postSigned, botSettled } from "./channel-harness";
-import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery, tenantSnapshot, type TenantHandle } from "./harness";
+import { api, call, createHarness, createTenant, expectApiError, expectData, expectError, expectStatus, ownerQuery, tenantSnapshot, type TenantHandle } from "./harness";
 
 /**
  * A conversation on a channel whose bot flow says nothing (a single `end`): these tests are about what
@@ -9,15 +9,14 @@ import { call, createHarness, createTenant, expectError, expectStatus, ownerQuer
  */
 async function conversationWithMessage(t: TenantHandle) {
   const ch = await createApiChannel(t);
-  const flow = await call("POST", "/v1/flows", { token: t.owner.token, body: { name: "Silent", definition: { start: "done", nodes: { done: { type: "end" } } } } });
-  expectStatus(flow, 201);
-  expectStatus(await call("POST", `/v1/flows/${flow.body.id}/publish`, { token: t.owner.token, body: {} }), 200);
-  expectStatus(await call("PATCH", `/v1/channels/${ch.id}`, { token: t.owner.token, body: { flow_id: flow.body.id } }), 200);
+  const flow = expectData(await t.api.POST("/v1/flows", { body: { name: "Silent", definition: { start: "done", nodes: { done: { type: "end" } } } } }), 201);
+  expectData(await t.api.POST("/v1/flows/{id}/publish", { params: { path: { id: flow.id } }, body: {} }), 200);
+  expectData(await t.api.PATCH("/v1/channels/{id}", { params: { path: { id: ch.id } }, body: { flow_id: flow.id } }), 200);
   expectStatus(await postSigned(ch, apiMessage({ text: "I need help" })), 200);
   await expectMessageCount(ch.id, 1);
   await botSettled(t.id);
-  const list = await call("GET", "/v1/conversations", { token: t.owner.token });
-  return { ch, conv: list.body.data[0] };
+  const list = expectData(await t.api.GET("/v1/conversations"), 200);
+  return { ch, conv: list.data[0]! };
 }
 
 describe("conversations", () => {
@@ -25,14 +24,13 @@ describe("conversations", () => {
     const t = await createTenant();
     const { conv } = await conversationWithMessage(t);
     const agent = await t.createUser("agent");
-    const res = await call("POST", `/v1/conversations/${conv.id}/messages`, { token: agent.token, body: { content: "Let me check that for you." } });
-    expectStatus(res, 202);
-    expect(res.body).toMatchObject({ direction: "outbound", sender_type: "agent", sender_id: agent.userId, status: expect.stringMatching(/pending|sent/), content: { type: "text", text: "Let me check that for you." } });
-    const thread = await call("GET", `/v1/conversations/${conv.id}/messages`, { token: t.owner.token });
-    expect(thread.body.data.map((m: any) => m.direction)).toEqual(["inbound", "outbound"]);
-    const updated = await call("GET", `/v1/conversations/${conv.id}`, { token: t.owner.token });
-    expect(updated.body).toMatchObject({ state: "awaiting_customer", first_response_at: expect.any(String), message_count: 2 });
-    const events = await ownerQuery("select type from outbox_events where aggregate_id = $1", [res.body.id]);
+    const reply = expectData(await api(agent.token).POST("/v1/conversations/{id}/messages", { params: { path: { id: conv.id } }, body: { content: "Let me check that for you." } }), 202);
+    expect(reply).toMatchObject({ direction: "outbound", sender_type: "agent", sender_id: agent.userId, status: expect.stringMatching(/pending|sent/), content: { type: "text", text: "Let me check that for you." } });
+    const thread = expectData(await t.api.GET("/v1/conversations/{id}/messages", { params: { path: { id: conv.id } } }), 200);
+    expect(thread.data.map((m) => m.direction)).toEqual(["inbound", "outbound"]);
+    const updated = expectData(await t.api.GET("/v1/conversations/{id}", { params: { path: { id: conv.id } } }), 200);
+    expect(updated).toMatchObject({ state: "awaiting_customer", first_response_at: expect.any(String), message_count: 2 });
+    const events = await ownerQuery("select type from outbox_events where aggregate_id = $1", [reply.id]);
     expect(events).toEqual([{ type: "message.outbound" }]);
   });
 
@@ -78,10 +76,11 @@ describe("conversations", () => {
     const before = await tenantSnapshot(foreign.id);
     const count = async () => (await ownerQuery("select count(*)::int as n from messages where conversation_id = $1", [conv.id]))[0].n;
     const n = await count();
-    expectError(await call("GET", `/v1/conversations/${conv.id}`, { token: tenant.owner.token }), 404);
-    expectError(await call("GET", `/v1/conversations/${conv.id}/messages`, { token: tenant.owner.token }), 404);
-    expectError(await call("POST", `/v1/conversations/${conv.id}/messages`, { token: tenant.owner.token, body: { content: "hijack" } }), 404);
-    expectError(await call("PATCH", `/v1/conversations/${conv.id}`, { token: tenant.owner.token, body: { state: "resolved" } }), 404);
+    const path = { path: { id: conv.id } };
+    expectApiError(await tenant.api.GET("/v1/conversations/{id}", { params: path }), 404, "NOT_FOUND");
+    expectApiError(await tenant.api.GET("/v1/conversations/{id}/messages", { params: path }), 404, "NOT_FOUND");
+    expectApiError(await tenant.api.POST("/v1/conversations/{id}/messages", { params: path, body: { content: "hijack" } }), 404, "NOT_FOUND");
+    expectApiError(await tenant.api.PATCH("/v1/conversations/{id}", { params: path, body: { state: "resolved" } }), 404, "NOT_FOUND");
     const live = await (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://parley.test/v1/conversations/${conv.id}/live`, { headers: { upgrade: "websocket", authorization: `Bearer ${tenant.owner.token}` } }));
     expect(live.status).toBe(404);
     expect((await call("GET", "/v1/conversations", { token: tenant.owner.token })).body.data).toEqual([]);

@@ -4,6 +4,7 @@ import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { Client, neonConfig } from "@neondatabase/serverless";
 import { expect } from "vitest";
+import { createParleyClient, type ParleyClient, type Schemas } from "../src/client";
 import type { Role } from "../src/db/schema";
 
 export interface Res<T = any> {
@@ -21,6 +22,10 @@ export interface CallOptions {
   ip?: string;
 }
 
+/**
+ * The untyped escape hatch: any method, path, headers or raw body, the answer's body as `any`. Prefer
+ * `api` (below) wherever the call is a regular API call, so a change in a shape fails type-checking.
+ */
 export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Res<T>> {
   const headers: Record<string, string> = { "cf-connecting-ip": opts.ip ?? randomIp(), ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -29,7 +34,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     headers["content-type"] ??= "application/json";
     body = JSON.stringify(opts.body);
   }
-  const res = await (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://parley.test${path}`, { method, headers, body }));
+  const res = await worker().fetch(new Request(`https://parley.test${path}`, { method, headers, body }));
   const text = await res.text();
   let parsed: unknown = undefined;
   try {
@@ -38,6 +43,48 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     parsed = undefined;
   }
   return { status: res.status, body: parsed as T, text, headers: res.headers };
+}
+
+const worker = () => (exports as unknown as { default: Fetcher }).default;
+
+/**
+ * The typed client (src/client, generated from the OpenAPI document) over the Worker's own fetch: paths,
+ * bodies and answers are checked at compile time. Each request comes from a fresh source address unless
+ * `ip` pins one, like `call`.
+ *
+ * @example
+ *   const contact = expectData(await api(t.owner.token).POST("/v1/contacts", { body: { name: "Robin" } }), 201);
+ */
+export function api(token?: string, opts: { ip?: string } = {}): ParleyClient {
+  return createParleyClient({
+    baseUrl: "https://parley.test",
+    token,
+    fetch: (request: Request) => {
+      if (!request.headers.has("cf-connecting-ip")) request.headers.set("cf-connecting-ip", opts.ip ?? randomIp());
+      return worker().fetch(request);
+    },
+  });
+}
+
+/** What every typed call answers: `data` on success, `error` (the contract's body) otherwise. */
+interface ApiResult<D, E> {
+  data?: D;
+  error?: E;
+  response: Response;
+}
+
+/** Asserts a typed call's status and returns its typed body; a wrong status prints the body. */
+export function expectData<D, E>(result: ApiResult<D, E>, status: number): D {
+  expect(result.response.status, `${result.response.status} ${JSON.stringify(result.error ?? result.data)}`).toBe(status);
+  return result.data as D;
+}
+
+/** Asserts a typed call failed with the contract's error body (and the code, when given). */
+export function expectApiError<D>(result: ApiResult<D, Schemas["Error"] | unknown>, status: number, code?: Schemas["Error"]["error"]["code"]): Schemas["Error"]["error"] {
+  expect(result.response.status, `${result.response.status} ${JSON.stringify(result.error ?? result.data)}`).toBe(status);
+  const body = result.error as Schemas["Error"];
+  expect(body?.error).toMatchObject({ code: code ?? expect.any(String), message: expect.any(String), request_id: expect.any(String) });
+  return body.error;
 }
 
 /** Asserts the status and prints the response body when it is wrong. */
@@ -76,41 +123,43 @@ export interface TenantHandle {
   slug: string;
   name: string;
   owner: Session;
+  /** The typed client signed in as the owner. */
+  api: ParleyClient;
   /** A signed-in member with the given role (invited by the owner, accepted through the API). */
   createUser(role: Role): Promise<Session>;
-  createContact(input?: Record<string, unknown>): Promise<any>;
-  createApiKey(scopes: string[]): Promise<{ id: string; key: string }>;
+  createContact(input?: ContactInput): Promise<Schemas["Contact"]>;
+  createApiKey(scopes: ApiKeyScope[]): Promise<{ id: string; key: string }>;
 }
+
+type ContactInput = Schemas["ContactInput"];
+type ApiKeyScope = Schemas["ApiKeyInput"]["scopes"][number];
 
 export async function createTenant(label = "Acme"): Promise<TenantHandle> {
   const email = uniqueEmail("owner");
-  const res = await call("POST", "/v1/auth/signup", { body: { email, password: STRONG_PASSWORD, organization: `${label} ${crypto.randomUUID().slice(0, 6)}`, name: "Owner" } });
-  expectStatus(res, 201);
-  const b = res.body;
+  const b = expectData(
+    await api().POST("/v1/auth/signup", { body: { email, password: STRONG_PASSWORD, organization: `${label} ${crypto.randomUUID().slice(0, 6)}`, name: "Owner" } }),
+    201,
+  );
   const owner: Session = { userId: b.user.id, email, password: STRONG_PASSWORD, role: "owner", token: b.access_token, refreshToken: b.refresh_token, sessionId: b.session_id };
+  const ownerApi = api(owner.token);
   const handle: TenantHandle = {
     id: b.tenant.id,
     slug: b.tenant.slug,
     name: b.tenant.name,
     owner,
+    api: ownerApi,
     async createUser(role) {
       const userEmail = uniqueEmail(role);
-      const invite = await call("POST", "/v1/members", { token: owner.token, body: { email: userEmail, role } });
-      expectStatus(invite, 201);
-      const accepted = await call("POST", "/v1/invitations/accept", { body: { token: invite.body.invitation.token, password: STRONG_PASSWORD, name: role } });
-      expectStatus(accepted, 200);
-      const a = accepted.body;
-      return { userId: a.user.id, email: userEmail, password: STRONG_PASSWORD, role, token: a.access_token, refreshToken: a.refresh_token, sessionId: a.session_id, memberId: invite.body.id };
+      const invite = expectData(await ownerApi.POST("/v1/members", { body: { email: userEmail, role } }), 201);
+      const a = expectData(await api().POST("/v1/invitations/accept", { body: { token: invite.invitation.token, password: STRONG_PASSWORD, name: role } }), 200);
+      return { userId: a.user.id, email: userEmail, password: STRONG_PASSWORD, role, token: a.access_token, refreshToken: a.refresh_token, sessionId: a.session_id, memberId: invite.id };
     },
     async createContact(input = {}) {
-      const created = await call("POST", "/v1/contacts", { token: owner.token, body: { name: "Jane Customer", email: uniqueEmail("contact"), ...input } });
-      expectStatus(created, 201);
-      return created.body;
+      return expectData(await ownerApi.POST("/v1/contacts", { body: { name: "Jane Customer", email: uniqueEmail("contact"), ...input } }), 201);
     },
     async createApiKey(scopes) {
-      const created = await call("POST", "/v1/api-keys", { token: owner.token, body: { name: "test key", scopes } });
-      expectStatus(created, 201);
-      return { id: created.body.id, key: created.body.key };
+      const created = expectData(await ownerApi.POST("/v1/api-keys", { body: { name: "test key", scopes } }), 201);
+      return { id: created.id, key: created.key };
     },
   };
   return handle;

@@ -1,22 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { call, createTenant, expectError, expectStatus, STRONG_PASSWORD, uniqueEmail } from "./harness";
+import { api, call, createTenant, expectApiError, expectData, expectError, expectStatus, STRONG_PASSWORD, uniqueEmail } from "./harness";
 
 describe("members", () => {
   it("invites a new person who sets a password on accepting and lands in the workspace with the role", async () => {
     const t = await createTenant();
     const email = uniqueEmail("new");
-    const invite = await call("POST", "/v1/members", { token: t.owner.token, body: { email, role: "supervisor" } });
-    expectStatus(invite, 201);
-    expect(invite.body).toMatchObject({ email, role: "supervisor", status: "invited", invitation: { token: expect.stringMatching(/^inv_/), url: expect.stringContaining("/invite?token=") } });
-    expectError(await call("POST", "/v1/invitations/accept", { body: { token: invite.body.invitation.token, password: "weak" } }), 400, "VALIDATION_FAILED");
-    const accepted = await call("POST", "/v1/invitations/accept", { body: { token: invite.body.invitation.token, password: STRONG_PASSWORD } });
-    expectStatus(accepted, 200);
-    expect(accepted.body).toMatchObject({ tenant: { id: t.id }, role: "supervisor", user: { email } });
-    expectError(await call("POST", "/v1/invitations/accept", { body: { token: invite.body.invitation.token, password: STRONG_PASSWORD } }), 404);
-    const list = await call("GET", "/v1/members", { token: t.owner.token });
-    expect(list.body.data.find((m: any) => m.email === email)).toMatchObject({ role: "supervisor", status: "active" });
-    const login = await call("POST", "/v1/auth/login", { body: { email, password: STRONG_PASSWORD } });
-    expectStatus(login, 200);
+    const invite = expectData(await t.api.POST("/v1/members", { body: { email, role: "supervisor" } }), 201);
+    expect(invite).toMatchObject({ email, role: "supervisor", status: "invited", invitation: { token: expect.stringMatching(/^inv_/), url: expect.stringContaining("/invite?token=") } });
+    expectApiError(await api().POST("/v1/invitations/accept", { body: { token: invite.invitation.token, password: "weak" } }), 400, "VALIDATION_FAILED");
+    const accepted = expectData(await api().POST("/v1/invitations/accept", { body: { token: invite.invitation.token, password: STRONG_PASSWORD } }), 200);
+    expect(accepted).toMatchObject({ tenant: { id: t.id }, role: "supervisor", user: { email } });
+    expectApiError(await api().POST("/v1/invitations/accept", { body: { token: invite.invitation.token, password: STRONG_PASSWORD } }), 404);
+    const list = expectData(await t.api.GET("/v1/members"), 200);
+    expect(list.data.find((m) => m.email === email)).toMatchObject({ role: "supervisor", status: "active" });
+    expectData(await api().POST("/v1/auth/login", { body: { email, password: STRONG_PASSWORD } }), 200);
   });
 
   it("lets an existing account accept only while signed in as itself, never with a password", async () => {
@@ -39,8 +36,8 @@ describe("members", () => {
   it("refuses duplicate invitations with 409", async () => {
     const t = await createTenant();
     const email = uniqueEmail();
-    expectStatus(await call("POST", "/v1/members", { token: t.owner.token, body: { email, role: "agent" } }), 201);
-    expectError(await call("POST", "/v1/members", { token: t.owner.token, body: { email, role: "viewer" } }), 409, "CONFLICT");
+    expectData(await t.api.POST("/v1/members", { body: { email, role: "agent" } }), 201);
+    expectApiError(await t.api.POST("/v1/members", { body: { email, role: "viewer" } }), 409, "CONFLICT");
     expectError(await call("POST", "/v1/members", { token: t.owner.token, body: { email: t.owner.email, role: "viewer" } }), 409);
   });
 

@@ -1,4 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { publicSecurity } from "./errors";
 import type { AppEnv } from "./hono-env";
 
 const Health = z.object({ status: z.enum(["ok", "degraded"]), db: z.enum(["ok", "error"]) }).openapi("Health");
@@ -6,6 +7,8 @@ const Health = z.object({ status: z.enum(["ok", "degraded"]), db: z.enum(["ok", 
 export const route = createRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
+  security: publicSecurity,
   tags: ["ops"],
   summary: "Liveness and database reachability",
   responses: {

@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { AnnotationsSchema } from "../understanding/port";
 import { understandText } from "../understanding/service";
-import { bearerSecurity, protectedErrors } from "./errors";
+import { bearerSecurity, protectedErrorResponses } from "./errors";
 import type { AppEnv } from "./hono-env";
 
 const UnderstandInputSchema = z
@@ -17,11 +17,12 @@ const UnderstandInputSchema = z
 export const route = createRoute({
   method: "post",
   path: "/v1/understand",
+  operationId: "understandText",
   tags: ["understanding"],
   summary: "Annotate a text: language, intent, sentiment, urgency, priority, entities",
   security: bearerSecurity,
   request: { body: { required: true, content: { "application/json": { schema: UnderstandInputSchema } } } },
-  responses: { 200: { description: "The annotations", content: { "application/json": { schema: AnnotationsSchema.openapi("Annotations") } } }, ...protectedErrors },
+  responses: { 200: { description: "The annotations", content: { "application/json": { schema: AnnotationsSchema.openapi("TextAnnotations", { description: "How the text was understood" }) } } }, ...protectedErrorResponses() },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>

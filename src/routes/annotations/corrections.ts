@@ -1,12 +1,13 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { CorrectionExportSchema, listCorrections } from "../../services/conversations/annotations";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { ListQuery } from "../schemas";
 
 export const route = createRoute({
   method: "get",
   path: "/v1/annotations/corrections",
+  operationId: "listAnnotationCorrections",
   tags: ["understanding"],
   summary: "Agents' corrections as training data, oldest first (one line each of the eval's --corrections file)",
   security: bearerSecurity,
@@ -16,7 +17,7 @@ export const route = createRoute({
       description: "A page of corrected annotations",
       content: { "application/json": { schema: z.object({ data: z.array(CorrectionExportSchema), next_cursor: z.string().nullable() }).openapi("AnnotationCorrectionPage") } },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 

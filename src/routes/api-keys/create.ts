@@ -1,13 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { ApiKeySchema, createApiKey } from "../../services/api-keys/api-keys";
 import { API_KEY_SCOPES } from "../../services/permissions";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { refineText } from "../../lib/storable-text";
 
 export const route = createRoute({
   method: "post",
   path: "/v1/api-keys",
+  operationId: "createApiKey",
   tags: ["api keys"],
   summary: "Create a scoped API key for server-to-server calls (the key is shown once)",
   security: bearerSecurity,
@@ -29,7 +30,7 @@ export const route = createRoute({
   },
   responses: {
     201: { description: "Created; `key` is not retrievable later", content: { "application/json": { schema: ApiKeySchema.extend({ key: z.string() }).openapi("ApiKeyCreated") } } },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 

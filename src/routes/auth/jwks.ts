@@ -1,10 +1,13 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { publicJwks } from "../../lib/jwt";
+import { publicSecurity } from "../errors";
 import type { AppEnv } from "../hono-env";
 
 export const route = createRoute({
   method: "get",
   path: "/.well-known/jwks.json",
+  operationId: "getJwks",
+  security: publicSecurity,
   tags: ["auth"],
   summary: "Public keys that verify Parley access tokens",
   responses: {

@@ -1,6 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { login } from "../../services/auth/login";
-import { errorResponses } from "../errors";
+import { errorResponses, publicSecurity } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { AuthResultSchema, EmailSchema } from "../schemas";
 
@@ -15,12 +15,14 @@ export const LoginBody = z
 export const route = createRoute({
   method: "post",
   path: "/v1/auth/login",
+  operationId: "logIn",
+  security: publicSecurity,
   tags: ["auth"],
   summary: "Sign in with email and password",
   request: { body: { required: true, content: { "application/json": { schema: LoginBody } } } },
   responses: {
     200: { description: "Signed in", content: { "application/json": { schema: AuthResultSchema } } },
-    ...errorResponses(400, 401, 403, 429),
+    ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "TENANT_SUSPENDED", "RATE_LIMITED", "UNAVAILABLE"),
   },
 });
 

@@ -10,13 +10,14 @@ const LogoutBody = z.object({ refresh_token: z.string().min(1).max(200).optional
 export const route = createRoute({
   method: "post",
   path: "/v1/auth/logout",
+  operationId: "logOut",
   tags: ["auth"],
   summary: "End the session of the bearer access token, or of the refresh token in the body",
   security: [{ bearer: [] }, {}],
   request: {
     body: { required: false, content: { "application/json": { schema: LogoutBody } } },
   },
-  responses: { 204: { description: "Signed out (also when already signed out)" }, ...errorResponses(400, 401) },
+  responses: { 204: { description: "Signed out (also when already signed out)" }, ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "UNAVAILABLE") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {

@@ -1,6 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { getMe } from "../../services/auth/me";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { RoleSchema } from "../schemas";
 
@@ -16,10 +16,11 @@ export const MeSchema = z
 export const route = createRoute({
   method: "get",
   path: "/v1/me",
+  operationId: "getMe",
   tags: ["auth"],
   summary: "Who am I: user, workspace and role",
   security: bearerSecurity,
-  responses: { 200: { description: "The caller", content: { "application/json": { schema: MeSchema } } }, ...protectedErrors },
+  responses: { 200: { description: "The caller", content: { "application/json": { schema: MeSchema } } }, ...protectedErrorResponses() },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => c.json(await getMe({ ctx: c.get("ctx") }), 200);

@@ -1,12 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { refresh } from "../../services/auth/refresh";
-import { errorResponses } from "../errors";
+import { errorResponses, publicSecurity } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { AuthResultSchema } from "../schemas";
 
 export const route = createRoute({
   method: "post",
   path: "/v1/auth/refresh",
+  operationId: "refreshSession",
+  security: publicSecurity,
   tags: ["auth"],
   summary: "Exchange a refresh token for a new token pair (rotation; reuse revokes the session)",
   request: {
@@ -14,7 +16,7 @@ export const route = createRoute({
   },
   responses: {
     200: { description: "New token pair", content: { "application/json": { schema: AuthResultSchema } } },
-    ...errorResponses(400, 401),
+    ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "RATE_LIMITED", "UNAVAILABLE"),
   },
 });
 

@@ -1,6 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { signup } from "../../services/auth/signup";
-import { errorResponses } from "../errors";
+import { errorResponses, publicSecurity } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { AuthResultSchema, EmailSchema } from "../schemas";
 import { refineText } from "../../lib/storable-text";
@@ -17,12 +17,14 @@ export const SignupBody = z
 export const route = createRoute({
   method: "post",
   path: "/v1/auth/signup",
+  operationId: "signUp",
+  security: publicSecurity,
   tags: ["auth"],
   summary: "Create an organization and its owner, and sign in",
   request: { body: { required: true, content: { "application/json": { schema: SignupBody } } } },
   responses: {
     201: { description: "Signed up", content: { "application/json": { schema: AuthResultSchema } } },
-    ...errorResponses(400, 409, 429),
+    ...errorResponses("VALIDATION_FAILED", "EMAIL_TAKEN", "CONFLICT", "RATE_LIMITED", "UNAVAILABLE"),
   },
 });
 

@@ -1,21 +1,21 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { startCheckout } from "../../services/billing/checkout";
 import { CheckoutInputSchema, RedirectSchema } from "../../services/billing/model";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { billingReturnUrl } from "./return-url";
 
 export const route = createRoute({
   method: "post",
   path: "/v1/billing/checkout",
+  operationId: "createCheckoutSession",
   tags: ["billing"],
   summary: "Subscribe to a plan (a Stripe Checkout URL) or change the current plan in place",
   security: bearerSecurity,
   request: { body: { required: true, content: { "application/json": { schema: CheckoutInputSchema } } } },
   responses: {
     200: { description: "Where to send the browser", content: { "application/json": { schema: RedirectSchema } } },
-    ...protectedErrors,
-    ...errorResponses(409, 503),
+    ...protectedErrorResponses("CONFLICT", "VERSION_CONFLICT", "UNAVAILABLE"),
   },
 });
 

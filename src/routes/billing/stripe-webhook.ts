@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { AppError } from "../../lib/errors";
 import { handleStripeWebhook } from "../../services/billing/webhook";
-import { errorResponses } from "../errors";
+import { errorResponses, publicSecurity } from "../errors";
 import type { AppEnv } from "../hono-env";
 
 /** Stripe event payloads are a few kilobytes; anything near this is not from Stripe. */
@@ -14,12 +14,14 @@ const ReceiptSchema = z
 export const route = createRoute({
   method: "post",
   path: "/hooks/stripe",
+  operationId: "receiveStripeWebhook",
+  security: publicSecurity,
   tags: ["billing"],
   summary: "Stripe webhook endpoint (Stripe-Signature verified); 200 once handled or already handled",
   request: { headers: z.object({ "stripe-signature": z.string().optional() }) },
   responses: {
     200: { description: "Handled, or already handled before", content: { "application/json": { schema: ReceiptSchema } } },
-    ...errorResponses(400, 413, 503),
+    ...errorResponses("BAD_REQUEST", "PAYLOAD_TOO_LARGE", "UNAVAILABLE"),
   },
 });
 

@@ -1,12 +1,13 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { createChannel } from "../../services/channels/channels";
 import { ChannelCreate, ChannelWithSecretSchema } from "../../services/channels/model";
-import { bearerSecurity, ErrorBodySchema, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 
 export const route = createRoute({
   method: "post",
   path: "/v1/channels",
+  operationId: "createChannel",
   tags: ["channels"],
   summary: "Connect a channel",
   description: [
@@ -19,8 +20,7 @@ export const route = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: ChannelCreate } } } },
   responses: {
     201: { description: "Connected", content: { "application/json": { schema: ChannelWithSecretSchema } } },
-    ...protectedErrors,
-    503: { description: "The server cannot encrypt credentials (no CREDENTIALS_KEYS); nothing was stored", content: { "application/json": { schema: ErrorBodySchema } } },
+    ...protectedErrorResponses("PAYMENT_REQUIRED", "CONFLICT", "UNAVAILABLE"),
   },
 });
 

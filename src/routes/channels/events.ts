@@ -1,12 +1,13 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { ChannelEventSchema, listChannelEvents } from "../../services/channels/events";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 
 export const route = createRoute({
   method: "get",
   path: "/v1/channels/{id}/events",
+  operationId: "listChannelEvents",
   tags: ["channels"],
   summary: "The channel's raw webhook log, newest first: every delivery, accepted or rejected, and why",
   security: bearerSecurity,
@@ -20,7 +21,7 @@ export const route = createRoute({
   },
   responses: {
     200: { description: "Deliveries", content: { "application/json": { schema: z.object({ data: z.array(ChannelEventSchema), next_cursor: z.string().nullable() }).openapi("ChannelEventPage") } } },
-    ...protectedErrors,
+    ...protectedErrorResponses("NOT_FOUND"),
   },
 });
 

@@ -2,13 +2,14 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { CHANNEL_TYPES } from "../../db/schema";
 import { listChannels } from "../../services/channels/channels";
 import { ChannelSchema } from "../../services/channels/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { ListQuery } from "../schemas";
 
 export const route = createRoute({
   method: "get",
   path: "/v1/channels",
+  operationId: "listChannels",
   tags: ["channels"],
   summary: "List channels, newest first",
   security: bearerSecurity,
@@ -18,7 +19,7 @@ export const route = createRoute({
       description: "A page of channels",
       content: { "application/json": { schema: z.object({ data: z.array(ChannelSchema), next_cursor: z.string().nullable() }).openapi("ChannelPage") } },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 

@@ -1,11 +1,12 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { replayChannelEvent } from "../../services/channels/events";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 
 export const route = createRoute({
   method: "post",
   path: "/v1/channels/{id}/events/{event_id}/replay",
+  operationId: "replayChannelEvent",
   tags: ["channels"],
   summary: "Run a logged (verified) delivery through ingestion again; already stored messages stay single",
   security: bearerSecurity,
@@ -17,8 +18,7 @@ export const route = createRoute({
   },
   responses: {
     200: { description: "Replayed", content: { "application/json": { schema: z.object({ resubmitted: z.number().int().openapi({ description: "Messages handed to their threads again (stored ones stay single)" }), statuses: z.number().int() }).openapi("ReplayResult") } } },
-    ...protectedErrors,
-    ...errorResponses(409),
+    ...protectedErrorResponses("NOT_FOUND", "CONFLICT"),
   },
 });
 

@@ -1,13 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { updateChannel } from "../../services/channels/channels";
 import { ChannelPatch, ChannelWithSecretSchema } from "../../services/channels/model";
-import { bearerSecurity, ErrorBodySchema, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { expectedVersion, IdParam } from "../schemas";
 
 export const route = createRoute({
   method: "patch",
   path: "/v1/channels/{id}",
+  operationId: "updateChannel",
   tags: ["channels"],
   summary: "Update a channel: rename, reconfigure, rotate credentials, enable or disable (optimistic locking with `version` or If-Match)",
   security: bearerSecurity,
@@ -18,9 +19,7 @@ export const route = createRoute({
   },
   responses: {
     200: { description: "Updated", content: { "application/json": { schema: ChannelWithSecretSchema } } },
-    ...protectedErrors,
-    ...errorResponses(409),
-    503: { description: "The server cannot encrypt credentials (no CREDENTIALS_KEYS); nothing was changed", content: { "application/json": { schema: ErrorBodySchema } } },
+    ...protectedErrorResponses("NOT_FOUND", "CONFLICT", "VERSION_CONFLICT", "UNAVAILABLE"),
   },
 });
 

@@ -1,17 +1,18 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { deleteContact } from "../../services/contacts/contacts";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 
 export const route = createRoute({
   method: "delete",
   path: "/v1/contacts/{id}",
+  operationId: "deleteContact",
   tags: ["contacts"],
   summary: "Delete a contact (soft delete; it disappears from the API at once)",
   security: bearerSecurity,
   request: { params: IdParam },
-  responses: { 204: { description: "Deleted" }, ...protectedErrors },
+  responses: { 204: { description: "Deleted" }, ...protectedErrorResponses("NOT_FOUND") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {

@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { listContacts } from "../../services/contacts/contacts";
 import { ContactSchema } from "../../services/contacts/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { ListQuery } from "../schemas";
 import { refineText } from "../../lib/storable-text";
@@ -9,6 +9,7 @@ import { refineText } from "../../lib/storable-text";
 export const route = createRoute({
   method: "get",
   path: "/v1/contacts",
+  operationId: "listContacts",
   tags: ["contacts"],
   summary: "List contacts, newest first",
   security: bearerSecurity,
@@ -23,7 +24,7 @@ export const route = createRoute({
       description: "A page of contacts",
       content: { "application/json": { schema: z.object({ data: z.array(ContactSchema), next_cursor: z.string().nullable() }).openapi("ContactPage") } },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 

@@ -1,13 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { mergeContacts } from "../../services/contacts/contacts";
 import { ContactSchema } from "../../services/contacts/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 
 export const route = createRoute({
   method: "post",
   path: "/v1/contacts/{id}/merge",
+  operationId: "mergeContact",
   tags: ["contacts"],
   summary: "Merge a duplicate contact into this one",
   security: bearerSecurity,
@@ -15,7 +16,7 @@ export const route = createRoute({
     params: IdParam,
     body: { required: true, content: { "application/json": { schema: z.object({ source_id: z.string().uuid() }).openapi("ContactMerge") } } },
   },
-  responses: { 200: { description: "The merged contact", content: { "application/json": { schema: ContactSchema } } }, ...protectedErrors },
+  responses: { 200: { description: "The merged contact", content: { "application/json": { schema: ContactSchema } } }, ...protectedErrorResponses("NOT_FOUND") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>

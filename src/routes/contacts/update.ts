@@ -1,13 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { updateContact } from "../../services/contacts/contacts";
 import { ContactFields, ContactSchema } from "../../services/contacts/model";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { expectedVersion, IdParam } from "../schemas";
 
 export const route = createRoute({
   method: "patch",
   path: "/v1/contacts/{id}",
+  operationId: "updateContact",
   tags: ["contacts"],
   summary: "Update a contact (optimistic locking with `version` or If-Match)",
   security: bearerSecurity,
@@ -21,8 +22,7 @@ export const route = createRoute({
   },
   responses: {
     200: { description: "Updated", content: { "application/json": { schema: ContactSchema } } },
-    ...protectedErrors,
-    ...errorResponses(409),
+    ...protectedErrorResponses("NOT_FOUND", "VERSION_CONFLICT"),
   },
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { AnnotationCorrectionSchema, correctAnnotation } from "../../services/conversations/annotations";
 import { MessageSchema } from "../../services/conversations/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 
 const Params = z.object({
@@ -12,11 +12,12 @@ const Params = z.object({
 export const route = createRoute({
   method: "patch",
   path: "/v1/conversations/{id}/messages/{message_id}/annotations",
+  operationId: "correctMessageAnnotations",
   tags: ["conversations"],
   summary: "Correct how an inbound message was understood (kept as training data)",
   security: bearerSecurity,
   request: { params: Params, body: { required: true, content: { "application/json": { schema: AnnotationCorrectionSchema } } } },
-  responses: { 200: { description: "The message with its corrected annotations", content: { "application/json": { schema: MessageSchema } } }, ...protectedErrors },
+  responses: { 200: { description: "The message with its corrected annotations", content: { "application/json": { schema: MessageSchema } } }, ...protectedErrorResponses("NOT_FOUND") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {

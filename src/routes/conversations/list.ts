@@ -1,8 +1,9 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { CONVERSATION_STATES } from "../../db/schema";
 import { listConversations } from "../../services/conversations/conversations";
+import { withSla } from "../../services/sla/attach";
 import { ConversationSchema } from "../../services/conversations/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { ListQuery } from "../schemas";
 import type { Priority } from "../../understanding/port";
@@ -10,6 +11,7 @@ import type { Priority } from "../../understanding/port";
 export const route = createRoute({
   method: "get",
   path: "/v1/conversations",
+  operationId: "listConversations",
   tags: ["conversations"],
   summary: "The inbox: conversations by most recent activity, optionally by state, assignee or priority",
   security: bearerSecurity,
@@ -30,9 +32,9 @@ export const route = createRoute({
       description: "A page of conversations",
       content: { "application/json": { schema: z.object({ data: z.array(ConversationSchema), next_cursor: z.string().nullable() }).openapi("ConversationPage") } },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>
-  c.json(await listConversations({ ctx: c.get("ctx"), input: c.req.valid("query") }), 200);
+  c.json(await listConversations({ ctx: c.get("ctx"), input: c.req.valid("query") }).then(async (page) => ({ ...page, data: await withSla(c.get("ctx"), page.data) })), 200);

@@ -1,13 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { listMessages } from "../../services/conversations/conversations";
 import { MessageSchema } from "../../services/conversations/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 
 export const route = createRoute({
   method: "get",
   path: "/v1/conversations/{id}/messages",
+  operationId: "listMessages",
   tags: ["conversations"],
   summary: "The thread, oldest first",
   security: bearerSecurity,
@@ -23,7 +24,7 @@ export const route = createRoute({
       description: "Messages",
       content: { "application/json": { schema: z.object({ data: z.array(MessageSchema), next_cursor: z.string().nullable() }).openapi("MessagePage") } },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses("NOT_FOUND"),
   },
 });
 

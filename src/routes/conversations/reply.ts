@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { replyToConversation } from "../../services/conversations/conversations";
 import { MessageSchema } from "../../services/conversations/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 
@@ -10,6 +10,7 @@ const Text = z.string().trim().min(1).max(4096);
 export const route = createRoute({
   method: "post",
   path: "/v1/conversations/{id}/messages",
+  operationId: "replyToConversation",
   tags: ["conversations"],
   summary: "Reply as an agent; delivered to the customer's channel asynchronously (202)",
   security: bearerSecurity,
@@ -24,7 +25,7 @@ export const route = createRoute({
       },
     },
   },
-  responses: { 202: { description: "Accepted for delivery (status pending)", content: { "application/json": { schema: MessageSchema } } }, ...protectedErrors },
+  responses: { 202: { description: "Accepted for delivery (status pending)", content: { "application/json": { schema: MessageSchema } } }, ...protectedErrorResponses("NOT_FOUND", "PAYMENT_REQUIRED") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {

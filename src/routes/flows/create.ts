@@ -1,18 +1,19 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { createFlow } from "../../services/flows/flows";
 import { FlowCreateInput, FlowSchema } from "../../services/flows/model";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { answeringFlowProblems } from "./problems";
 
 export const route = createRoute({
   method: "post",
   path: "/v1/flows",
+  operationId: "createFlow",
   tags: ["flows"],
   summary: "Create a bot flow (version 1, a draft)",
   security: bearerSecurity,
   request: { body: { required: true, content: { "application/json": { schema: FlowCreateInput } } } },
-  responses: { 201: { description: "Created", content: { "application/json": { schema: FlowSchema } } }, ...protectedErrors, ...errorResponses(422) },
+  responses: { 201: { description: "Created", content: { "application/json": { schema: FlowSchema } } }, ...protectedErrorResponses("FLOW_INVALID", "CONFLICT") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>

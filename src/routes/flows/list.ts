@@ -1,13 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { listFlows } from "../../services/flows/flows";
 import { FlowSummarySchema } from "../../services/flows/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { ListQuery } from "../schemas";
 
 export const route = createRoute({
   method: "get",
   path: "/v1/flows",
+  operationId: "listFlows",
   tags: ["flows"],
   summary: "List bot flows, newest first",
   security: bearerSecurity,
@@ -17,7 +18,7 @@ export const route = createRoute({
       description: "A page of flows",
       content: { "application/json": { schema: z.object({ data: z.array(FlowSummarySchema), next_cursor: z.string().nullable() }).openapi("FlowPage") } },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { publishFlow } from "../../services/flows/flows";
 import { FlowSchema } from "../../services/flows/model";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 import { answeringFlowProblems } from "./problems";
@@ -9,6 +9,7 @@ import { answeringFlowProblems } from "./problems";
 export const route = createRoute({
   method: "post",
   path: "/v1/flows/{id}/publish",
+  operationId: "publishFlow",
   tags: ["flows"],
   summary: "Publish a version (the latest by default; an older one rolls back)",
   security: bearerSecurity,
@@ -16,7 +17,7 @@ export const route = createRoute({
     params: IdParam,
     body: { required: false, content: { "application/json": { schema: z.object({ version: z.number().int().min(1).optional() }).openapi("FlowPublish") } } },
   },
-  responses: { 200: { description: "Published", content: { "application/json": { schema: FlowSchema } } }, ...protectedErrors, ...errorResponses(422) },
+  responses: { 200: { description: "Published", content: { "application/json": { schema: FlowSchema } } }, ...protectedErrorResponses("NOT_FOUND", "FLOW_INVALID") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>

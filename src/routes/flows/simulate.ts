@@ -1,6 +1,6 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { SimulateInput, SimulationSchema, simulateFlow } from "../../services/flows/simulate";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 import { answeringFlowProblems } from "./problems";
@@ -8,11 +8,12 @@ import { answeringFlowProblems } from "./problems";
 export const route = createRoute({
   method: "post",
   path: "/v1/flows/{id}/simulate",
+  operationId: "simulateFlow",
   tags: ["flows"],
   summary: "Run a flow version on sample messages with side effects off (nothing is sent or stored)",
   security: bearerSecurity,
   request: { params: IdParam, body: { required: true, content: { "application/json": { schema: SimulateInput } } } },
-  responses: { 200: { description: "What the flow would do", content: { "application/json": { schema: SimulationSchema } } }, ...protectedErrors, ...errorResponses(422) },
+  responses: { 200: { description: "What the flow would do", content: { "application/json": { schema: SimulationSchema } } }, ...protectedErrorResponses("NOT_FOUND", "FLOW_INVALID") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>

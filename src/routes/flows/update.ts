@@ -1,7 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { updateFlow } from "../../services/flows/flows";
 import { FlowSchema, FlowUpdateInput } from "../../services/flows/model";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 import { answeringFlowProblems } from "./problems";
@@ -9,11 +9,12 @@ import { answeringFlowProblems } from "./problems";
 export const route = createRoute({
   method: "put",
   path: "/v1/flows/{id}",
+  operationId: "updateFlow",
   tags: ["flows"],
   summary: "Save a new draft version (published versions never change)",
   security: bearerSecurity,
   request: { params: IdParam, body: { required: true, content: { "application/json": { schema: FlowUpdateInput } } } },
-  responses: { 200: { description: "The new draft", content: { "application/json": { schema: FlowSchema } } }, ...protectedErrors, ...errorResponses(422) },
+  responses: { 200: { description: "The new draft", content: { "application/json": { schema: FlowSchema } } }, ...protectedErrorResponses("NOT_FOUND", "FLOW_INVALID") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>

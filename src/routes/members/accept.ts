@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { optionalUserSignIn } from "../../middleware/authenticate";
 import { acceptInvitation } from "../../services/members/accept-invitation";
-import { errorResponses } from "../errors";
+import { errorResponses, publicSecurity } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { AuthResultSchema } from "../schemas";
 import { refineText } from "../../lib/storable-text";
@@ -9,6 +9,8 @@ import { refineText } from "../../lib/storable-text";
 export const route = createRoute({
   method: "post",
   path: "/v1/invitations/accept",
+  operationId: "acceptInvitation",
+  security: publicSecurity,
   tags: ["members"],
   summary: "Accept an invitation and sign in to its workspace",
   description:
@@ -29,7 +31,7 @@ export const route = createRoute({
       },
     },
   },
-  responses: { 200: { description: "Joined and signed in", content: { "application/json": { schema: AuthResultSchema } } }, ...errorResponses(400, 401, 404, 429) },
+  responses: { 200: { description: "Joined and signed in", content: { "application/json": { schema: AuthResultSchema } } }, ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "RATE_LIMITED", "UNAVAILABLE") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {

@@ -1,12 +1,13 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { inviteMember, MemberSchema } from "../../services/members/members";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { EmailSchema, RoleSchema } from "../schemas";
 
 export const route = createRoute({
   method: "post",
   path: "/v1/members",
+  operationId: "inviteMember",
   tags: ["members"],
   summary: "Invite a member with a role (owner/admin). The invitation token is shown once.",
   security: bearerSecurity,
@@ -20,8 +21,7 @@ export const route = createRoute({
         },
       },
     },
-    ...protectedErrors,
-    ...errorResponses(409),
+    ...protectedErrorResponses("CONFLICT", "PAYMENT_REQUIRED"),
   },
 });
 

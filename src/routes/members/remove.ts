@@ -1,17 +1,18 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { removeMember } from "../../services/members/members";
-import { bearerSecurity, errorResponses, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { IdParam } from "../schemas";
 
 export const route = createRoute({
   method: "delete",
   path: "/v1/members/{id}",
+  operationId: "removeMember",
   tags: ["members"],
   summary: "Remove a member; their sessions end at once",
   security: bearerSecurity,
   request: { params: IdParam },
-  responses: { 204: { description: "Removed" }, ...protectedErrors, ...errorResponses(409) },
+  responses: { 204: { description: "Removed" }, ...protectedErrorResponses("NOT_FOUND", "CONFLICT") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {

@@ -2,13 +2,14 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { RESERVATION_STATUSES } from "../../db/schema";
 import { listReservations } from "../../services/reservations/reservations";
 import { ReservationSchema, SlotDate } from "../../services/reservations/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { ListQuery } from "../schemas";
 
 export const route = createRoute({
   method: "get",
   path: "/v1/reservations",
+  operationId: "listReservations",
   tags: ["reservations"],
   summary: "List reservations in slot order, earliest first",
   security: bearerSecurity,
@@ -24,7 +25,7 @@ export const route = createRoute({
       description: "A page of reservations",
       content: { "application/json": { schema: z.object({ data: z.array(ReservationSchema), next_cursor: z.string().nullable() }).openapi("ReservationPage") } },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 

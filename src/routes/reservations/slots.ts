@@ -1,12 +1,13 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { listAvailableSlots } from "../../services/reservations/reservations";
 import { SlotDate } from "../../services/reservations/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 
 export const route = createRoute({
   method: "get",
   path: "/v1/reservations/slots",
+  operationId: "listReservationSlots",
   tags: ["reservations"],
   summary: "Slots still bookable on a date (opening hours minus full and past slots)",
   security: bearerSecurity,
@@ -20,7 +21,7 @@ export const route = createRoute({
         },
       },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 

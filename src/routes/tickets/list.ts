@@ -2,13 +2,14 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { TICKET_STATUSES } from "../../db/schema";
 import { listTickets } from "../../services/tickets/tickets";
 import { TicketSchema } from "../../services/tickets/model";
-import { bearerSecurity, protectedErrors } from "../errors";
+import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
 import { ListQuery } from "../schemas";
 
 export const route = createRoute({
   method: "get",
   path: "/v1/tickets",
+  operationId: "listTickets",
   tags: ["tickets"],
   summary: "List tickets, newest first",
   security: bearerSecurity,
@@ -25,7 +26,7 @@ export const route = createRoute({
       description: "A page of tickets",
       content: { "application/json": { schema: z.object({ data: z.array(TicketSchema), next_cursor: z.string().nullable() }).openapi("TicketPage") } },
     },
-    ...protectedErrors,
+    ...protectedErrorResponses(),
   },
 });
 
