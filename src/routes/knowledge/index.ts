@@ -1,4 +1,11 @@
 import type { RouteModule } from "../route-module";
+import * as answer from "./answer";
+import * as documentCreate from "./documents-create";
+import * as documentDelete from "./documents-delete";
+import * as documentGet from "./documents-get";
+import * as documentList from "./documents-list";
+import * as documentUpdate from "./documents-update";
+import * as search from "./search";
 
 /** This area's API routes, registered by registerRoutes (src/routes/index.ts). */
-export const routes: RouteModule[] = [];
+export const routes: RouteModule[] = [documentCreate, documentList, documentGet, documentUpdate, documentDelete, search, answer] as RouteModule[];

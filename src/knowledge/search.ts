@@ -1,0 +1,194 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "../db/client";
+import { type Embedder, STOPWORDS } from "./embedder";
+import { fold, pgArray, tsConfigFor, TS_CONFIG_NAMES, words } from "./text";
+import type { VectorFilter, VectorIndex } from "./vector-index";
+
+export const SEARCH_MODES = ["hybrid", "keyword", "vector"] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+export interface Passage {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  heading: string | null;
+  content: string;
+  language: string | null;
+  visibility: "public" | "internal";
+  score: number;
+  /** Where the passage stood in each list (1-based), and that list's own score. */
+  keyword?: { rank: number; score: number };
+  vector?: { rank: number; score: number };
+}
+
+export interface SearchDeps {
+  embedder: Embedder;
+  index: VectorIndex;
+  /** Told about vector hits that Postgres did not confirm (another workspace's id, a deleted chunk). */
+  onUnconfirmed?: (ids: string[]) => void;
+}
+
+export interface SearchOptions {
+  limit: number;
+  mode: SearchMode;
+  /** Customer-facing answers use public passages only; agents see internal ones too. */
+  publicOnly?: boolean;
+  /** The asker's language: its text-search configuration is always among those the query is parsed with. */
+  language?: string;
+}
+
+/** Reciprocal rank fusion's constant (Cormack et al.): dampens the head of each list. */
+const RRF_K = 60;
+/** How deep each list goes before fusion. */
+const CANDIDATES = 40;
+
+interface Row {
+  chunk_id: string;
+  document_id: string;
+  title: string;
+  heading: string | null;
+  content: string;
+  language: string | null;
+  visibility: "public" | "internal";
+  score: number | string;
+}
+
+const toPassage = (r: Row): Passage => ({
+  chunkId: r.chunk_id,
+  documentId: r.document_id,
+  title: r.title,
+  heading: r.heading,
+  content: r.content,
+  language: r.language,
+  visibility: r.visibility,
+  score: Number(r.score),
+});
+
+/**
+ * The query for websearch_to_tsquery: a question typed as words becomes "any of these words" (ranking
+ * then prefers passages with more of them, close together); a query that uses the syntax itself
+ * (quotes, `or`, `-word`) is taken as written.
+ */
+export function keywordQueryText(query: string): string {
+  if (/["]|(^|\s)-\S|\sor\s/i.test(query)) return query;
+  // Function words go first: the query is parsed with every configuration in play, and Spanish
+  // parsing keeps English "can", "my", "the" as terms (and the other way round), which would rank
+  // any passage by its function words.
+  const all = words(query);
+  const topical = all.filter((w) => !STOPWORDS.has(fold(w)));
+  return (topical.length ? topical : all).join(" or ");
+}
+
+/** Text-search configurations the query is parsed with: the workspace's document languages and the asker's. */
+async function queryConfigs(tx: Tx, tenantId: string, language?: string): Promise<string[]> {
+  const res = await tx.execute<{ language: string | null }>(
+    sql`select distinct language from knowledge_documents where tenant_id = ${tenantId}::uuid and indexed_version is not null and is_active`,
+  );
+  const configs = new Set(res.rows.map((r) => tsConfigFor(r.language)));
+  if (language) configs.add(tsConfigFor(language));
+  if (configs.size === 0) configs.add("simple");
+  return [...configs].filter((c) => TS_CONFIG_NAMES.has(c)).sort();
+}
+
+const visible = (publicOnly?: boolean) => (publicOnly ? sql`and d.visibility = 'public'` : sql``);
+
+/**
+ * Postgres full-text search over the workspace's ready, active chunks: each chunk's tsvector is built
+ * with its document's language configuration; the query is parsed with each configuration in play and
+ * OR-ed, so the GIN index on `tsv` serves it whatever the mix of languages.
+ */
+export function keywordSearchSql(tenantId: string, query: string, configs: string[], limit: number, publicOnly?: boolean) {
+  const text = keywordQueryText(query);
+  const tsquery = sql.join(configs.map((c) => sql`websearch_to_tsquery(${c}::regconfig, ${text})`), sql` || `);
+  return sql`select c.id as chunk_id, c.document_id, d.title, c.heading, c.content, d.language, d.visibility,
+      ts_rank_cd(c.tsv, q.query, 1) as score
+    from (select ${tsquery} as query) q
+    join knowledge_chunks c on c.tsv @@ q.query
+    join knowledge_documents d on d.id = c.document_id and d.tenant_id = c.tenant_id and c.document_version = d.indexed_version
+    where c.tenant_id = ${tenantId}::uuid and d.is_active ${visible(publicOnly)}
+    order by score desc, c.id
+    limit ${limit}`;
+}
+
+export async function keywordSearch(tx: Tx, tenantId: string, query: string, opts: Omit<SearchOptions, "mode">): Promise<Passage[]> {
+  if (words(query).length === 0) return [];
+  const configs = await queryConfigs(tx, tenantId, opts.language);
+  const res = await tx.execute<Row & Record<string, unknown>>(keywordSearchSql(tenantId, query, configs, opts.limit, opts.publicOnly));
+  return res.rows.map((r, i) => ({ ...toPassage(r), keyword: { rank: i + 1, score: Number(r.score) } }));
+}
+
+/**
+ * Nearest passages by embedding. Every id the index returns is looked up again in Postgres under the
+ * workspace's row-level security and filters (defence in depth): an id from another namespace, of a
+ * deleted or deactivated document, or of a superseded version is dropped, never shown or cited.
+ */
+export async function vectorSearch(tx: Tx, tenantId: string, query: string, deps: SearchDeps, opts: Omit<SearchOptions, "mode">): Promise<Passage[]> {
+  if (words(query).length === 0) return [];
+  const [vector] = await deps.embedder.embed([query], "query");
+  const filter: VectorFilter = { model: deps.embedder.model, ...(opts.publicOnly && { visibility: "public" as const }) };
+  const matches = await deps.index.query(tenantId, vector!, { topK: opts.limit, filter });
+  if (matches.length === 0) return [];
+  const ids = matches.map((m) => m.id).filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const res = await tx.execute<Row & Record<string, unknown>>(sql`select c.id as chunk_id, c.document_id, d.title, c.heading, c.content, d.language, d.visibility, 0 as score
+    from knowledge_chunks c
+    join knowledge_documents d on d.id = c.document_id and d.tenant_id = c.tenant_id and c.document_version = d.indexed_version
+    where c.tenant_id = ${tenantId}::uuid and c.id = any(${pgArray(ids)}::uuid[]) and d.is_active ${visible(opts.publicOnly)}`);
+  const confirmed = new Map(res.rows.map((r) => [r.chunk_id, r]));
+  const unconfirmed = matches.filter((m) => !confirmed.has(m.id)).map((m) => m.id);
+  if (unconfirmed.length) deps.onUnconfirmed?.(unconfirmed);
+  const out: Passage[] = [];
+  for (const m of matches) {
+    const row = confirmed.get(m.id);
+    if (row) out.push({ ...toPassage(row), score: m.score, vector: { rank: out.length + 1, score: m.score } });
+  }
+  return out;
+}
+
+/** Reciprocal rank fusion: a passage's score is the sum of 1/(k + rank) over the lists it is in. */
+export function fuse(lists: Passage[][], limit: number): Passage[] {
+  const byId = new Map<string, Passage>();
+  for (const list of lists) {
+    list.forEach((p, i) => {
+      const cur = byId.get(p.chunkId);
+      const add = 1 / (RRF_K + i + 1);
+      if (cur) {
+        cur.score += add;
+        cur.keyword ??= p.keyword;
+        cur.vector ??= p.vector;
+      } else byId.set(p.chunkId, { ...p, score: add });
+    });
+  }
+  return [...byId.values()].sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1)).slice(0, limit);
+}
+
+export async function search(tx: Tx, tenantId: string, query: string, deps: SearchDeps, opts: SearchOptions): Promise<Passage[]> {
+  if (opts.mode === "keyword") return keywordSearch(tx, tenantId, query, opts);
+  if (opts.mode === "vector") return vectorSearch(tx, tenantId, query, deps, opts);
+  const depth = Math.max(CANDIDATES, opts.limit);
+  const keyword = await keywordSearch(tx, tenantId, query, { ...opts, limit: depth });
+  const vector = await vectorSearch(tx, tenantId, query, deps, { ...opts, limit: depth });
+  return fuse([keyword, vector], opts.limit);
+}
+
+/** The passage's most relevant stretch (about `max` characters) around the query's words. */
+export function snippet(content: string, query: string, max = 240): string {
+  const text = content.replace(/\s+/g, " ").trim();
+  if (text.length <= max) return text;
+  const terms = words(query).map(fold).filter((w) => w.length > 2);
+  const folded = fold(text);
+  let best = 0;
+  let bestHits = -1;
+  for (let start = 0; start < text.length; start += Math.max(20, Math.floor(max / 6))) {
+    const window = folded.slice(start, start + max);
+    const hits = terms.reduce((n, t) => n + (window.includes(t.slice(0, 5)) ? 1 : 0), 0);
+    if (hits > bestHits) {
+      best = start;
+      bestHits = hits;
+    }
+  }
+  // Start at a word boundary.
+  if (best > 0) best = text.indexOf(" ", best) + 1 || best;
+  const cut = text.slice(best, best + max);
+  const end = cut.lastIndexOf(" ") > max * 0.6 ? cut.slice(0, cut.lastIndexOf(" ")) : cut;
+  return `${best > 0 ? "… " : ""}${end}${best + end.length < text.length ? " …" : ""}`;
+}
