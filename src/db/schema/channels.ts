@@ -22,6 +22,8 @@ export const channels = pgTable(
     credentialsKeyId: text("credentials_key_id"),
     debounceMs: integer("debounce_ms").notNull().default(15000),
     maxWaitMs: integer("max_wait_ms").notNull().default(60000),
+    /** New conversations on this channel belong to this team (0014). */
+    defaultTeamId: uuid("default_team_id"),
     status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -66,6 +68,8 @@ export const conversations = pgTable(
     state: text("state", { enum: CONVERSATION_STATES }).notNull().default("open"),
     previousState: text("previous_state", { enum: CONVERSATION_STATES }),
     assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    /** The team that owns it (0014; composite foreign key on tenant_id): routing assigns within it. */
+    teamId: uuid("team_id"),
     subject: text("subject"),
     messageCount: integer("message_count").notNull().default(0),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true, precision: 3 }),

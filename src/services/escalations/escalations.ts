@@ -1,6 +1,7 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../db/client";
-import { callSummaries, conversations, escalations, tenantMembers, tickets, type EscalationStatus } from "../../db/schema";
+import { callSummaries, conversations, escalations, teams, tenantMembers, tickets, type EscalationStatus } from "../../db/schema";
+import { routeConversation } from "../routing";
 import { AppError, notFound } from "../../lib/errors";
 import { FLOW_AUTHOR, recordChange, type Author } from "../tickets/author";
 import { parseInput } from "../tickets/validate";
@@ -50,7 +51,28 @@ export async function recordEscalation(tx: Tx, tenantId: string, raw: Escalation
     data: { conversation_id: escalation.conversation_id, reason: escalation.reason },
     event: { escalation_id: id, conversation_id: escalation.conversation_id, ticket_id: escalation.ticket_id, reason: escalation.reason, priority: escalation.priority, requested_team_id: escalation.requested_team_id },
   });
+  await routeEscalation(tx, tenantId, escalation, input.skills ?? []);
   return escalation;
+}
+
+/**
+ * Hands the escalated conversation to a team (the flow's, else the conversation's, else its channel's
+ * default) and an agent by the team's mode, in the escalation's transaction. A flow naming a team that
+ * no longer exists falls back to the default rather than losing the hand-off, and a routing failure
+ * leaves the conversation escalated and unassigned (visible in the inbox) instead of undoing it.
+ */
+async function routeEscalation(tx: Tx, tenantId: string, escalation: Escalation, skills: string[]) {
+  let teamId = escalation.requested_team_id;
+  if (teamId) {
+    const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.id, teamId), eq(teams.tenantId, tenantId)));
+    if (!team) teamId = null;
+  }
+  try {
+    await tx.transaction((sp) => routeConversation(sp as unknown as Tx, tenantId, escalation.conversation_id, { teamId, reason: `escalation: ${escalation.reason}`, assignedBy: "escalation", skills }));
+  } catch (err) {
+    if (err instanceof AppError) return;
+    throw err;
+  }
 }
 
 /** Newest first; the inbox's "waiting for a human" list is `{ status: "pending" }`. */

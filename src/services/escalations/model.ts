@@ -12,6 +12,7 @@ export const EscalationInput = z.object({
   summary: text(0, 10_000).optional().openapi({ description: "What the agent needs to know, shown in the inbox" }),
   priority: z.enum(TICKET_PRIORITIES).optional(),
   requested_team_id: z.string().uuid().optional(),
+  skills: z.array(z.string().trim().toLowerCase().min(1).max(50)).max(20).optional().openapi({ description: "Skills the agent needs (skills routing), beyond the team's defaults" }),
 });
 export type EscalationInput = z.infer<typeof EscalationInput>;
 

@@ -1,7 +1,14 @@
-import type { Context } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { CONVERSATION_STATES } from "../../db/schema";
+import { AVAILABILITIES, CONVERSATION_STATES } from "../../db/schema";
+import { setOwnAvailability } from "../../services/members/update";
+import { createNote } from "../../services/notes/notes";
+import { sendToTeam } from "../../services/notes/thread";
+import { registerTicketPages } from "./tickets";
+import { presenceUpgrade } from "./inbox-presence";
+import { PRESENCE_JS } from "../assets/presence-script";
+import { serveScript } from "../assets/serve";
 import { AppError, notFound } from "../../lib/errors";
 import type { AppEnv } from "../../routes/hono-env";
 import { correctAnnotation } from "../../services/conversations/annotations";
@@ -80,3 +87,43 @@ export const annotationSubmit = (c: C) =>
   submit(c, "annotation", AnnotationSchema, ["message_id", "intent", "sentiment", "priority"], (id, input) =>
     correctAnnotation({ ctx: c.get("ctx"), input: { conversationId: id, messageId: input.message_id, correction: { intent: input.intent, sentiment: input.sentiment, priority: input.priority } } }),
   );
+
+const NoteSchema = z.object({ content: z.string().trim().min(1, "Write the note first").max(10_000, "A note can be at most 10000 characters") });
+const TeamSchema = z.object({ team_id: z.string().regex(UUID, "Choose a team") });
+const AvailabilitySchema = z.object({ availability: z.enum(AVAILABILITIES, { message: "Choose online, away or offline" }) });
+
+export const noteSubmit = (c: C) => submit(c, "note", NoteSchema, ["content"], (id, input) => createNote({ ctx: c.get("ctx"), input: { id, content: input.content } }));
+
+export const teamSubmit = (c: C) =>
+  submit(c, "team", TeamSchema, ["team_id"], async (id, input) => {
+    try {
+      await sendToTeam({ ctx: c.get("ctx"), input: { id, team_id: input.team_id } });
+    } catch (err) {
+      // A team deleted meanwhile is a problem with the form, not a missing page.
+      if (err instanceof AppError && err.code === "NOT_FOUND" && err.details?.field === "team_id") throw new AppError("VALIDATION_FAILED", "That team no longer exists", { field: "team_id" });
+      throw err;
+    }
+  });
+
+/** The agent's own availability from the inbox header; back to the queue they were looking at. */
+export async function availabilitySubmit(c: C) {
+  const redirect = await requireSession(c);
+  if (redirect) return redirect;
+  const posted = await readForm(c);
+  const back = typeof posted.back === "string" && posted.back.startsWith("/app/inbox") && !posted.back.startsWith("//") ? posted.back : "/app/inbox";
+  if (!(await verifyCsrf(c, posted))) return csrfFailedPage(c, back);
+  const parsed = AvailabilitySchema.safeParse({ availability: posted.availability });
+  if (!parsed.success) return c.redirect(back, 303);
+  await setOwnAvailability({ ctx: c.get("ctx"), input: { availability: parsed.data.availability } });
+  return c.redirect(back, 303);
+}
+
+/** The inbox's routing and teamwork forms, and the ticket pages (one registration line in app.tsx). */
+export function registerQueuePages(app: Hono<AppEnv>, formLimit: MiddlewareHandler<AppEnv>) {
+  app.post("/app/inbox/availability", formLimit, availabilitySubmit);
+  app.post("/app/inbox/:id/notes", formLimit, noteSubmit);
+  app.post("/app/inbox/:id/team", formLimit, teamSubmit);
+  registerTicketPages(app, formLimit);
+  app.get("/app/presence", presenceUpgrade);
+  app.get("/assets/presence.js", (c) => serveScript(c, PRESENCE_JS, "immutable"));
+}
