@@ -33,6 +33,24 @@ describe("offline annotator", () => {
     expect(a.source).toBe("local");
   });
 
+  it("raises two-part risk signals to P0: a disowned change, someone else in the account, everyone affected, an allergy reported", async () => {
+    const p0 = ["Alguien cambió el correo de mi cuenta y no fui yo", "Iemand zit in mijn account en heeft mijn adres aangepast", "Checkout crashes for everyone in our shop since noon",
+      "Mein Sohn hatte eine allergische Reaktion nach dem Essen", "Le chargeur a surchauffé et sent le brûlé", "I can see another customer's orders in my account"];
+    for (const text of p0) expect({ text, ...(await understandOffline(text)) }).toMatchObject({ text, intent: "urgent_high_risk", priority: "P0" });
+    // Each half alone stays what it was.
+    expect((await understandOffline("Does this contain allergens?")).priority).toBe("P3");
+    expect((await understandOffline("Is the new plan available for everyone?")).priority).toBe("P3");
+    expect((await understandOffline("How do I change the email on my account?")).priority).toBe("P3");
+  });
+
+  it("reads negated praise as a complaint, keeps thanks after 'no', and treats a failing promo code as a defect", async () => {
+    expect((await understandOffline("No estoy contento con la entrega")).sentiment.label).toBe("negative");
+    expect((await understandOffline("Ich bin gar nicht zufrieden")).sentiment.label).not.toBe("positive");
+    expect((await understandOffline("Muito obrigado, ficou perfeito")).sentiment.label).toBe("positive");
+    expect(await understandOffline("Der Gutscheincode zeigt einen Fehler an")).toMatchObject({ intent: "bug_technical_defect", priority: "P2" });
+    expect(await understandOffline("My plan renewed after I cancelled it, I want my money back")).toMatchObject({ intent: "transaction_system_failure", priority: "P1" });
+  });
+
   it("falls back to the contact's language, then the hint, when a text is too short to tell", async () => {
     expect((await understandOffline("ok", { contactLanguage: "pt-BR", languageHint: "es" })).language).toBe("pt");
     expect((await understandOffline("ok", { languageHint: "es" })).language).toBe("es");

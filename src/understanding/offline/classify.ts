@@ -1,5 +1,8 @@
 import type { CustomIntent, Priority, SentimentLabel } from "../port.ts";
-import { ACCOUNT_ACCESS, BUG, FAILURE, HIGH_RISK, HOW_TO, MONEY_LOST, MONEY_SENT, NOISE, TRANSACTION, URGENT } from "./lexicon.ts";
+import {
+  ACCOUNT, ACCOUNT_ACCESS, ALLERGY, BREACH, BUG, CANCELLED, CHANGED, DISAVOWAL, DISCOUNT_CODE, EVERYONE, FAILURE, HARM, HIGH_RISK, HOW_TO, LEGAL, MONEY_LOST, MONEY_SENT, NOISE,
+  RENEWED, SOMEONE, TRANSACTION, URGENT,
+} from "./lexicon.ts";
 import { Lexicon } from "./text.ts";
 
 /**
@@ -9,10 +12,24 @@ import { Lexicon } from "./text.ts";
  * P1 money lost, cannot access, or angry, P2 a normal problem, P3 questions and noise.
  */
 
-let m: Record<"risk" | "access" | "transaction" | "moneyLost" | "moneySent" | "bug" | "howTo" | "failure" | "noise" | "urgent", Lexicon> | undefined;
+type Lists = "risk" | "access" | "transaction" | "moneyLost" | "moneySent" | "bug" | "howTo" | "failure" | "noise" | "urgent" | "disavowal" | "someone" | "account" | "changed" | "everyone"
+  | "harm" | "allergy" | "legal" | "breach" | "discount" | "renewed" | "cancelled";
+let m: Record<Lists, Lexicon> | undefined;
 const lexicons = () =>
   (m ??= {
-    risk: new Lexicon(HIGH_RISK),
+    risk: new Lexicon([...HIGH_RISK, ...HARM, ...LEGAL, ...BREACH]),
+    disavowal: new Lexicon(DISAVOWAL),
+    someone: new Lexicon(SOMEONE),
+    account: new Lexicon(ACCOUNT),
+    changed: new Lexicon(CHANGED),
+    everyone: new Lexicon(EVERYONE),
+    harm: new Lexicon(HARM),
+    allergy: new Lexicon(ALLERGY),
+    legal: new Lexicon(LEGAL),
+    breach: new Lexicon(BREACH),
+    discount: new Lexicon(DISCOUNT_CODE),
+    renewed: new Lexicon(RENEWED),
+    cancelled: new Lexicon(CANCELLED),
     access: new Lexicon(ACCOUNT_ACCESS),
     transaction: new Lexicon(TRANSACTION),
     moneyLost: new Lexicon(MONEY_LOST),
@@ -68,15 +85,23 @@ export function classifyIntent(text: string, tokens: string[], { taxonomy = [], 
   const failure = x.failure.count(tokens) > 0 || (language === "tr" && tokens.some((t) => TURKISH_NEGATION.test(t)));
   const howTo = x.howTo.count(tokens) + (text.includes("?") ? 1 : 0);
   const question = howTo > 0;
-  const risk = x.risk.count(tokens);
-  // Money counts as lost when it is said to be gone, or was sent or is owed back and something failed or is awaited.
-  const moneyLost = x.moneyLost.count(tokens) > 0 || (failure && x.moneySent.count(tokens) > 0);
+  // A promotion code is not a log-in code: it is taken out before the access words are counted, and one that fails is a defect.
+  const discount = x.discount.count(tokens);
+  const domainTokens = discount ? x.discount.strip(tokens) : tokens;
+  const access = x.access.count(domainTokens);
+  const transaction = x.transaction.count(domainTokens);
+  const bug = x.bug.count(domainTokens) + (discount && failure ? 1 : 0);
+  const risk = x.risk.count(tokens) + combinedRisk(x, tokens, { failure, question, access, transaction, bug });
+  // Money counts as lost when it is said to be gone, or was sent or is owed back and something failed or is awaited,
+  // or a subscription renewed although it was cancelled.
+  const renewedAfterCancel = x.renewed.count(tokens) > 0 && x.cancelled.count(tokens) > 0;
+  const moneyLost = x.moneyLost.count(tokens) > 0 || (failure && x.moneySent.count(tokens) > 0) || renewedAfterCancel;
   if (risk > 0) return { intent: "urgent_high_risk", confidence: Math.min(0.95, 0.7 + 0.1 * risk), problem: true, moneyLost };
 
   const scores: Array<[string, number]> = [
-    ["account_access_issue", x.access.count(tokens)],
-    ["transaction_system_failure", x.transaction.count(tokens) + (moneyLost ? 1 : 0) + (mentionsAmount ? 0.5 : 0)],
-    ["bug_technical_defect", x.bug.count(tokens)],
+    ["account_access_issue", access],
+    ["transaction_system_failure", transaction + (moneyLost ? 1 : 0) + (mentionsAmount ? 0.5 : 0)],
+    ["bug_technical_defect", bug],
   ];
   for (const s of scores) if (s[1] > 0 && failure) s[1] += 1;
   scores.push(["how_to_guidance", howTo > 0 ? howTo + (failure ? 0 : 1.5) : 0]);
@@ -99,6 +124,23 @@ export function classifyIntent(text: string, tokens: string[], { taxonomy = [], 
   if (positive && !question && !failure && tokens.length <= 10) return { intent: "noise_low_intent", confidence: 0.6, problem: false, moneyLost: false };
   if (question) return { intent: "how_to_guidance", confidence: 0.35, problem: false, moneyLost: false };
   return { intent: "unknown", confidence: 0.3, problem: failure, moneyLost: false };
+}
+
+/**
+ * P0 signals that need two things said together, each harmless alone:
+ * - the customer disowns something on the account ("password changed, it wasn't me", "charges I didn't make");
+ * - someone else in the account ("iemand heeft mijn wachtwoord veranderd");
+ * - everyone affected and something broken ("down for everyone", "none of our stores can pay");
+ * - an allergy or intolerance reported as a problem, not asked about ("contained nuts although marked nut-free").
+ */
+function combinedRisk(x: Record<Lists, Lexicon>, tokens: string[], s: { failure: boolean; question: boolean; access: number; transaction: number; bug: number }): number {
+  let risk = 0;
+  const accountLike = s.access > 0 || x.account.count(tokens) > 0;
+  if (x.disavowal.count(tokens) > 0 && (accountLike || s.transaction > 0 || x.changed.count(tokens) > 0)) risk++;
+  if (x.someone.count(tokens) > 0 && accountLike && !s.question) risk++;
+  if (x.everyone.count(tokens) > 0 && (s.bug > 0 || (s.failure && (s.access > 0 || s.transaction > 0)))) risk++;
+  if (x.allergy.count(tokens) > 0 && (s.failure || !s.question)) risk++;
+  return risk;
 }
 
 export function priorityFor(intent: IntentResult, sentiment: SentimentLabel): Priority {

@@ -77,7 +77,7 @@ export const TRANSACTION = [
   "betaling", "betaald", "afgeschreven", "terugbetaling", "overboeking", "geld", "kaart geweigerd", "geweigerd", "factuur", "bestelling", "pakket",
   "levering", "geleverd", "abonnement", "saldo",
   "odeme*", "odedim", "param", "iade", "havale", "kart reddedildi", "reddedildi", "fatura", "siparis*", "kargo", "teslimat", "ucret*",
-  "cekildi", "abonelik", "bakiye",
+  "cekildi", "abonelik*", "abonelig*", "parami", "paramin", "bakiye",
   "platnosc", "platnosci", "zaplacil*", "pobrano", "pobral*", "zwrot*", "przelew*", "pieniadze", "pieniedzy", "karta odrzucona", "odrzucon*",
   "faktur*", "zamowieni*", "paczk*", "dostaw*", "subskrypcj*", "saldo",
   // deliveries: couriers and "delivered" in each language
@@ -98,6 +98,10 @@ export const MONEY_LOST = [
   "iki kez", "iki defa", "cift cekim", "param", "cekildi", "iade edilmedi", "kesildi",
   "dwa razy", "podwojnie", "moje pieniadze", "pobrano", "pobrali", "nie zwrocono", "zniknely",
   "belastet", "money left", "dinero salio", "abgezogen", "detratto",
+  // money asked back: taken and not returned
+  "money back", "please refund", "refund me", "devolvais el dinero", "devuelvan el dinero", "devolver el dinero", "devolvais mi dinero", "quiero mi dinero",
+  "dinheiro de volta", "devolvam", "devolver meu dinheiro", "etre rembourse", "etre remboursee", "me rembourser", "remboursez-moi", "geld zuruck", "mein geld zuruck",
+  "rivoglio i miei soldi", "soldi indietro", "rimborsatemi", "geld terug", "mijn geld terug", "parami geri", "geri istiyorum", "iade istiyorum", "zwrot pieniedzy", "prosze o zwrot", "oddajcie",
 ];
 
 export const BUG = [
@@ -156,6 +160,8 @@ export const FAILURE = [
   "kilitli", "kilitlendi", "reddedildi", "bekliyorum", "odenmedi", "gelmedi", "yatmadi",
   "zablokowan*", "odrzucon*", "czekam", "nieoplacon*", "nie dotarl*",
   "rien recu", "nichts angekommen", "niets", "nic nie", "nada", "nothing",
+  // an error shown is a failure in itself
+  "error", "erro", "erreur", "errore", "fehler", "fehlermeldung", "fout", "foutmelding", "hata*", "blad", "bledu",
 ];
 
 /** Greetings, thanks, acknowledgements: messages that carry no request on their own. */
@@ -256,4 +262,124 @@ export const MONEY_SENT = [
   "betaald", "overboeking", "overgemaakt", "terugbetaling",
   "odedim", "odeme yaptim", "havale", "iade",
   "zaplacil*", "przelew*", "zwrot*",
+];
+
+// ---- Combined signals: each list alone is not P0, together with another one it is (see classify.ts) ----
+
+/** The customer disowns an action on their account: "it wasn't me", "charges I didn't make". With an account, password, payment or change word, a takeover or fraud (P0). */
+export const DISAVOWAL = [
+  "wasn't me", "was not me", "not me", "it wasn't me", "wasn't us", "i didn't place", "i did not place", "i never made", "never authori*",
+  "no fui yo", "yo no fui", "no he sido yo", "no fuimos", "que no hice", "que yo no hice", "que no he hecho", "no las hice",
+  "nao fui eu", "eu nao fui", "que nao fiz", "que eu nao fiz",
+  "ce n'etait pas moi", "c'etait pas moi", "ce n'est pas moi", "pas moi", "que je n'ai pas fait*", "que je n'ai pas passe*",
+  "das war ich nicht", "war ich nicht", "nicht ich", "die ich nicht gemacht", "die ich nicht getatigt", "nicht von mir",
+  "non sono stato io", "non sono stata io", "non ero io", "non sono io", "che non ho fatto", "che non ho effettuato",
+  "dat was ik niet", "ik was het niet", "niet ik", "die ik niet heb gedaan", "niet heb gedaan", "niet door mij",
+  "ben degistirmedim", "ben yapmadim", "ben degildim", "benim disimda", "yapmadigim",
+  "to nie ja", "to nie bylem ja", "to nie bylam ja", "nie ja", "ktorych nie zrobil*",
+];
+
+/** Somebody other than the customer: with an account or password word, someone got in (P0). */
+export const SOMEONE = [
+  "someone", "somebody", "a stranger", "alguien", "un desconocido", "alguem", "quelqu'un", "quelqu un", "jemand", "fremde*", "qualcuno", "iemand", "een vreemde",
+  "birisi", "biri", "baskasi", "baska biri", "yabanci", "ktos", "obcy",
+];
+
+/** The customer's own account, as a thing someone may get into or change. */
+export const ACCOUNT = [
+  "account", "my account", "cuenta", "mi cuenta", "conta", "minha conta", "compte", "mon compte", "konto", "mein konto", "profil*", "profile", "email address", "e-mail",
+  "correo", "adresse e-mail", "e-mailadres", "indirizzo email", "hesab*", "hesap", "kontie", "konta",
+];
+
+/** Settings being changed: with a disavowal ("changed, it wasn't me"), a takeover. */
+export const CHANGED = [
+  "changed", "was changed", "has been changed", "reset", "cambiaron", "cambiado", "cambiada", "cambio", "alterad*", "alteraram", "mudaram", "change", "changee", "modifie*",
+  "geandert", "geaendert", "zuruckgesetzt", "cambiat*", "modificat*", "gewijzigd", "veranderd", "aangepast", "degistiril*", "degistirmis*", "degistirdi*", "zmienion*", "zmienil*", "zmieniono",
+];
+
+/** Everyone at once (not one person's trouble): with a failure or something broken, an outage (P0). */
+export const EVERYONE = [
+  "for everyone", "for all users", "all users", "all our users", "all our stores", "all our shops", "all our staff", "all our customers", "everyone", "for anyone", "for nobody", "whole company", "whole team", "entire company",
+  "para todos", "todos los usuarios", "todos nuestros", "todas nuestras", "toda la empresa", "para nadie", "todo el mundo",
+  "para todo mundo", "todo mundo", "todos os usuarios", "todos aqui", "todos os nossos", "toda a empresa", "para ninguem",
+  "pour tout le monde", "tout le monde", "tous les utilisateurs", "tous nos", "toute l'entreprise", "pour personne",
+  "fur alle", "bei allen", "alle nutzer", "alle kunden", "alle unsere", "alle mitarbeiter", "fur niemanden", "die ganze firma",
+  "per tutti", "tutti gli utenti", "tutti i nostri", "tutte le nostre", "per nessuno", "tutta l'azienda",
+  "voor iedereen", "iedereen", "alle gebruikers", "al onze", "voor niemand", "het hele bedrijf",
+  "herkes", "herkes icin", "tum kullanicilar", "tum musteri*", "hicbir musteri*", "kimse icin",
+  "dla wszystkich", "wszyscy", "dla nikogo", "cala firma", "zaden klient",
+];
+
+/** Harm to a person (safety, health): P0 on its own. */
+export const HARM = [
+  "caught fire", "on fire", "burning smell", "smell of burning", "burning plastic", "smoking", "overheat*", "explod*", "electric shock", "shocked me", "allergic reaction", "anaphyla*",
+  "hospital*", "ambulance", "food poisoning", "poisoned", "swollen", "couldn't breathe", "could not breathe", "burned me", "burnt me", "injured", "hurt myself", "rash",
+  "se incendio", "prendio fuego", "olor a quemado", "humo", "sobrecalent*", "exploto", "descarga electrica", "reaccion alergica", "una reaccion", "hospital", "urgencias", "intoxicacion", "hinchad*", "se quemo", "me queme", "herido",
+  "pegou fogo", "cheiro de queimado", "fumaca", "superaquec*", "explodiu", "choque eletrico", "reacao alergica", "pronto-socorro", "pronto socorro", "intoxicacao", "inchad*", "queimou", "me queimei", "ferid*",
+  "a pris feu", "odeur de brule", "fumee", "surchauffe", "explose", "decharge electrique", "reaction allergique", "hopital", "urgences", "intoxication", "gonfle*", "brulure", "blesse*",
+  "brennt", "gebrannt", "verbrannt", "brandgeruch", "rauch", "qualm*", "uberhitz*", "explodiert", "stromschlag", "allergische reaktion", "krankenhaus", "notaufnahme", "vergiftung", "geschwollen", "verletzt",
+  "preso fuoco", "odore di bruciato", "fumo", "surriscald*", "esploso", "esplosa", "scossa", "reazione allergica", "ospedale", "pronto soccorso", "intossicazione", "gonfi*", "ustion*", "ferit*", "stata male", "stato male", "sta male",
+  "vlam gevat", "brandlucht", "rook", "oververhit*", "ontploft", "schok gekregen", "allergische reactie", "ziekenhuis", "spoedeisende hulp", "voedselvergiftiging", "opgezwollen", "gewond", "ziek geworden",
+  "yandi", "alev aldi", "yanik kokusu", "duman", "asiri isin*", "patladi", "elektrik carpti", "alerjik reaksiyon", "hastane*", "acil servis", "zehirlen*", "sislik", "sisti", "yaralandi",
+  "zapalil*", "zapach spalenizny", "dym*", "przegrzew*", "wybuchl*", "porazil*", "porazenie", "reakcj* alergiczn*", "szpital*", "pogotowie", "zatru*", "spuchl*", "opuchl*", "poparzy*", "ranny", "ranna",
+];
+
+/** Allergies and intolerances: a reported problem with one (not a question about ingredients) is a safety issue (P0). */
+export const ALLERGY = [
+  "allerg*", "alerg*", "alerj*", "anaphyla*", "celiac", "coeliac", "celiaco", "celiaca", "zoliakie", "celiachia", "coeliakie", "colyak", "celiakia",
+  "intoleran*", "peanut*", "nut-free", "nut free", "cacahuet*", "frutos secos", "amendoim", "arachide*", "erdnuss*", "nusse", "arachidi", "pinda*", "fistik", "orzeszk*",
+];
+
+/** A legal or regulator threat beyond the single words in HIGH_RISK: P0. */
+export const LEGAL = [
+  "take you to court", "legal steps", "legal advice", "legally", "small claims", "ombudsman", "consumer protection", "trading standards",
+  "demandar", "demandare", "acciones legales", "accion legal", "via judicial", "juzgado", "oficina del consumidor", "omic", "facua",
+  "um processo", "entrar na justica", "na justica", "juizado", "acao judicial", "medidas legais",
+  "en justice", "poursuites", "mise en demeure", "action en justice", "association de consommateurs",
+  "rechtliche schritte", "verbraucherzentrale", "verklagen", "gerichtlich", "mahnverfahren",
+  "vie legali", "azione legale", "azioni legali", "tribunale", "giudice", "denuncio", "codacons",
+  "juridische stappen", "rechtszaak", "consumentenbond", "juridisch", "rechtbank", "ik stap naar",
+  "mahkeme*", "yasal yol*", "tuketici hakem*", "hukuki", "savcilik", "dava acacagim",
+  "do sadu", "sadu", "rzecznik*", "uokik", "kroki prawne",
+];
+
+/** Someone else's data visible to this customer, or data exposed: a breach (P0). */
+export const BREACH = [
+  "another customer's", "someone else's", "other people's", "other customers", "another user's", "leaked", "exposed", "data was stolen",
+  "otro cliente", "otra persona", "de otros clientes", "filtrad*", "expuest*", "fuga de datos",
+  "outro cliente", "outra pessoa", "de outros clientes", "vazad*", "vazamento", "expost*",
+  "un autre client", "une autre personne", "d'autres clients", "fuite*", "divulgue*",
+  "anderen kunden", "eines anderen", "fremde daten", "daten anderer", "geleakt", "offengelegt",
+  "altro cliente", "un'altra persona", "altri clienti", "trapelat*", "espost*",
+  "andere klant", "iemand anders", "andere klanten", "gelekt", "uitgelekt",
+  "baska bir musteri*", "baskasinin", "baska musteri*", "sizdirildi", "sizinti",
+  "innego klienta", "innej osoby", "innych klientow", "wyciek*", "wyciekl*",
+];
+
+/** Promotion codes: a "code" here is not a log-in code, and one that fails at checkout is a defect. */
+export const DISCOUNT_CODE = [
+  "discount code", "promo code", "promotion code", "coupon*", "voucher*", "gift card", "codigo de descuento", "codigo promocional", "cupon*", "cupom", "codigo do cupom", "vale-presente",
+  "code promo", "code de reduction", "bon de reduction", "carte cadeau", "rabattcode", "gutschein*", "aktionscode", "codice sconto", "codice promozionale", "buono sconto",
+  "kortingscode", "kortingsbon", "cadeaubon", "indirim kodu", "kupon*", "hediye ceki", "kod rabatowy", "kod promocyjny", "bon rabatowy", "kupon*",
+];
+
+/** A subscription renewed (charged) although the customer cancelled it: money taken wrongly (P1). */
+export const RENEWED = [
+  "renewed", "auto-renewed", "renewal", "se renovo", "renovaron", "renovacion", "renovou", "renovaram", "renovacao", "renouvele*", "reconduit*",
+  "verlangert", "verlaengert", "rinnovat*", "rinnovo", "verlengd", "yenilendi", "yenilenmis", "odnowil*", "odnowion*", "przedluzon*",
+];
+export const CANCELLED = [
+  "cancel*", "unsubscribed", "cancele", "cancelado", "cancelada", "cancelei", "resilie*", "annule*", "gekundigt", "kundigung", "gekuendigt", "storniert",
+  "disdett*", "annullat*", "cancellat*", "opgezegd", "geannuleerd", "iptal", "anulowal*", "anulowan*", "zrezygnowal*",
+];
+
+/** Words that negate the next word or two ("not happy", "nada satisfeito", "nicht zufrieden"). */
+export const NEGATORS = [
+  "not", "no", "never", "isn't", "wasn't", "aren't", "don't", "nada", "nunca", "nao", "pas", "ne", "plus", "jamais", "nicht", "kein", "keine", "keineswegs", "non", "mai", "niet", "geen", "nooit", "nie", "wcale",
+];
+
+/** Words that make the next word stronger ("very disappointed", "muy mal", "sehr schlecht"). */
+export const INTENSIFIERS = [
+  "very", "really", "so", "extremely", "totally", "absolutely", "completely", "muy", "super", "totalmente", "muito", "bem", "tres", "vraiment", "completement", "sehr",
+  "total", "echt", "wirklich", "molto", "davvero", "proprio", "heel", "erg", "echt", "zo", "cok", "gercekten", "bardzo", "naprawde", "strasznie", "zupelnie",
 ];

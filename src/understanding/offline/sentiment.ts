@@ -1,5 +1,5 @@
 import type { SentimentLabel } from "../port.ts";
-import { ANGER, ANGRY_EMOJI, POSITIVE_EMOJI, POSITIVE_TONE, PROBLEM_TONE, SAD_EMOJI } from "./lexicon.ts";
+import { ANGER, ANGRY_EMOJI, INTENSIFIERS, NEGATORS, POSITIVE_EMOJI, POSITIVE_TONE, PROBLEM_TONE, SAD_EMOJI } from "./lexicon.ts";
 import { Lexicon, shoutRatio } from "./text.ts";
 
 /**
@@ -80,10 +80,41 @@ function nlpScore(s: NlpSentiment | undefined): number {
 
 let lists: { anger: Lexicon; positive: Lexicon; problem: Lexicon } | undefined;
 const lexicons = () => (lists ??= { anger: new Lexicon(ANGER), positive: new Lexicon(POSITIVE_TONE), problem: new Lexicon(PROBLEM_TONE) });
+const NEGATOR = new Set(NEGATORS);
+const INTENSIFIER = new Set(INTENSIFIERS);
+/** Words that may stand between a negator and what it negates: "not very happy", "no estoy contento", "nie jestem zadowolony". */
+const BRIDGE = new Set(["am", "is", "was", "are", "be", "been", "feel", "very", "so", "too", "that", "estoy", "estaba", "soy", "muy", "tan", "estou", "sou", "fiquei", "muito", "tao", "suis", "etais", "tres", "si",
+  "bin", "war", "sehr", "so", "ganz", "uberhaupt", "sono", "ero", "molto", "cosi", "per", "niente", "ben", "was", "erg", "zo", "helemaal", "jestem", "bylem", "bylam", "zbyt", "za", "jest", "it", "ca", "het"]);
+/** Thanks stay thanks after "no" ("no thanks, all good"). */
+const THANKS = /^(?:thank|thanks|gracias|obrigad|merci|danke|vielen|grazie|bedankt|dank|tesekkur|sagol|dziekuje|dzieki|valeu)/;
+
+/** A positive word under a negation ("not happy", "nada satisfeito", "memnun degilim") says the opposite. */
+function negatedAt(tokens: string[], start: number, length: number): boolean {
+  const before = tokens[start - 1];
+  if (before && NEGATOR.has(before)) return true;
+  const before2 = tokens[start - 2];
+  if (before2 && NEGATOR.has(before2) && before && BRIDGE.has(before)) return true;
+  const after = tokens[start + length];
+  return !!after && after.startsWith("degil"); // Turkish negates after the word
+}
+
+/** Positive and problem weights with negation and intensifiers applied: "very disappointed" weighs more, "not happy" is a complaint. */
+function tone(tokens: string[]): { positive: number; problem: number; negatedPositive: number } {
+  const m = lexicons();
+  let positive = 0;
+  let negatedPositive = 0;
+  for (const [start, length] of m.positive.spans(tokens)) {
+    if (!THANKS.test(tokens[start]!) && negatedAt(tokens, start, length)) negatedPositive += 1;
+    else positive += INTENSIFIER.has(tokens[start - 1] ?? "") ? 1.25 : 1;
+  }
+  let problem = 0;
+  for (const [start] of m.problem.spans(tokens)) problem += INTENSIFIER.has(tokens[start - 1] ?? "") ? 1.25 : 1;
+  return { positive, problem, negatedPositive };
+}
 
 /** Positive words or emoji, before any intent is known (the intent rules use it for thanks and praise). */
 export function soundsPositive(text: string, tokens: string[]): boolean {
-  return POSITIVE_EMOJI.test(text) || lexicons().positive.count(tokens) > 0;
+  return POSITIVE_EMOJI.test(text) || tone(tokens).positive > 0;
 }
 
 export interface SentimentResult { score: number; label: SentimentLabel; anger: number }
@@ -102,10 +133,11 @@ export async function analyzeSentiment(text: string, tokens: string[], language:
   const exclaim = /!{3,}/.test(text) ? 1 : /!{2}|\?!|!\?/.test(text) ? 0.5 : 0;
   const shout = shoutRatio(text) > 0.7 ? 1 : 0;
   const words = m.anger.count(tokens) + (ANGRY_EMOJI.test(text) ? 1 : 0);
-  const problemTone = m.problem.count(tokens) + (SAD_EMOJI.test(text) ? 1 : 0);
+  const t = tone(tokens);
+  const problemTone = t.problem + t.negatedPositive + (SAD_EMOJI.test(text) ? 1 : 0);
   // Shouting or "!!!" alone can be joy ("THANK YOU!!!"); it counts as anger only next to a problem.
   const anger = words || problemReport || problemTone ? words + shout + exclaim : 0;
-  const positive = m.positive.count(tokens) + (POSITIVE_EMOJI.test(text) ? 1 : 0);
+  const positive = t.positive + (POSITIVE_EMOJI.test(text) ? 1 : 0);
   const problem = problemTone + (problemReport ? 1.5 : 0);
   // The general dictionaries score many neutral support words ("usually", "like", "dobry" in "dzień dobry"),
   // so on their own they may only lean a message, never label it: the cap keeps them under the threshold.

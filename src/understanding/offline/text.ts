@@ -86,6 +86,19 @@ export class Lexicon {
     return hits;
   }
 
+  /** Where the phrases of the list start and how many tokens each covers, non-overlapping, in order. */
+  spans(tokens: string[]): Array<[start: number, length: number]> {
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < tokens.length; ) {
+      const n = this.matchAt(tokens, i);
+      if (n) {
+        out.push([i, n]);
+        i += n;
+      } else i += 1;
+    }
+    return out;
+  }
+
   /** The tokens with every matched phrase removed. */
   strip(tokens: string[]): string[] {
     const rest: string[] = [];

@@ -1,3 +1,4 @@
+import { DEFAULT_INTENTS, PRIORITIES, SENTIMENT_LABELS } from "../../understanding/port";
 import { fingerprint } from "./serve";
 
 /**
@@ -7,7 +8,10 @@ import { fingerprint } from "./serve";
  * - Thread page: opens `/v1/conversations/:id/live` (the `__Host-` session cookie authenticates the
  *   socket; no token ever goes in the URL; the server closes it when access ends or its lifetime runs out),
  *   appends `message.created`, updates delivery status on `message.updated`, and state/assignee on
- *   `conversation.updated`. After a reconnect it re-reads the page to pick up anything it missed.
+ *   `conversation.updated`; `message.annotated` (the bot's turn stored how an inbound message was
+ *   understood) renders the same block the server renders under the message (inbox-thread.tsx's
+ *   Understanding), with the correction form when the page offers forms (the reply form is there).
+ *   After a reconnect it re-reads the page to pick up anything it missed.
  * - List page: re-reads itself every 15 s while the tab is visible and swaps the list when the
  *   server's signature of it changed. Polling, not sockets: the list's rows change when conversations
  *   that have no open socket (new ones) appear, and 50 sockets per tab would keep 50 thread objects busy.
@@ -16,7 +20,7 @@ import { fingerprint } from "./serve";
  * with DOMParser (inert: scripts never run) and are the server's own escaped HTML.
  * Kept free of backticks and dollar-brace so it can sit in this template literal unchanged.
  */
-export const INBOX_JS = String.raw`(function () {
+const INBOX_JS_SOURCE = String.raw`(function () {
   "use strict";
   var POLL_MS = 15000;
 
@@ -109,6 +113,92 @@ export const INBOX_JS = String.raw`(function () {
       }
       localTimes(li);
       thread.appendChild(li);
+      if (m.direction === "inbound" && m.annotations) annotate(m.id, m.annotations);
+    };
+
+    // ---- how a message was understood: the markup of inbox-thread.tsx's Understanding ----
+    var OPTIONS = __ANNOTATION_OPTIONS__;
+    var el = function (tag, attrs, children) {
+      var node = document.createElement(tag);
+      for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k) && attrs[k] !== undefined && attrs[k] !== null) node.setAttribute(k, attrs[k]);
+      for (var c = 0; c < (children || []).length; c++) {
+        var child = children[c];
+        if (child === null || child === undefined) continue;
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+      return node;
+    };
+    var intentLabel = function (i) { return String(i).split("_").join(" "); };
+    var priorityBadge = function (p) {
+      var title = OPTIONS.priorityTitles[p];
+      if (!title) return el("span", { "class": "muted" }, ["—"]);
+      return el("span", { "class": "prio prio-" + p, title: title }, [p, el("span", { "class": "visually-hidden" }, [" (" + title.split(", ")[1] + ")"])]);
+    };
+    var languageTag = function (code) {
+      return code && code !== "und" ? el("abbr", { "class": "lang", title: "Language: " + code }, [String(code)]) : el("span", { "class": "muted" }, ["—"]);
+    };
+    var sentimentTag = function (label) {
+      if (!label) return el("span", { "class": "muted" }, ["—"]);
+      return el("span", { "class": "senti senti-" + label }, [label === "angry" ? el("span", { "aria-hidden": "true" }, ["⚠ "]) : null, String(label)]);
+    };
+    var row = function (term, value) { return el("div", {}, [el("dt", {}, [term]), el("dd", {}, value)]); };
+    var correctSelect = function (base, name, label, options, value) {
+      var id = base + "-" + name;
+      var select = el("select", { id: id, name: name }, []);
+      for (var o = 0; o < options.length; o++) {
+        var opt = el("option", { value: options[o] }, [name === "intent" ? intentLabel(options[o]) : options[o]]);
+        if (options[o] === value) opt.selected = true;
+        select.appendChild(opt);
+      }
+      return el("div", { "class": "field" }, [el("label", { "for": id }, [label]), select]);
+    };
+    var csrfToken = function () {
+      var input = document.querySelector("input[name=_csrf]");
+      return input ? input.value : null;
+    };
+    var understanding = function (messageId, a) {
+      var sentiment = a.sentiment || {};
+      var score = typeof sentiment.score === "number" ? sentiment.score : 0;
+      var entities = Array.isArray(a.entities) ? a.entities : [];
+      var intent = typeof a.intent === "string" && a.intent ? a.intent : "unknown";
+      var dl = el("dl", { "aria-label": "How this message was understood" }, [
+        row("Priority", [priorityBadge(a.priority)]),
+        row("Language", [languageTag(a.language)]),
+        row("Intent", [intentLabel(intent)]),
+        row("Sentiment", [sentimentTag(sentiment.label), " ", el("span", { "class": "muted" }, ["(" + score.toFixed(2) + ")"])]),
+        row("Urgency", [Math.round((Number(a.urgency) || 0) * 100) + "%"]),
+        entities.length ? row("Entities", [entities.map(function (e) { return String(e.type).split("_").join(" ") + ": " + String(e.value); }).join(" · ")]) : null,
+        row("Source", [a.corrected ? el("span", { "class": "corrected" }, ["corrected by an agent"]) : String(a.source || "")]),
+      ]);
+      var box = el("div", { "class": "annot", "data-annotations": "" }, [dl]);
+      // People who may correct see the form the server renders for them: the page shows the reply form to them only.
+      var csrf = csrfToken();
+      if (csrf && document.querySelector("form[action$='/reply']")) {
+        var base = "correct-" + messageId.slice(0, 8);
+        var intents = OPTIONS.intents.indexOf(intent) >= 0 ? OPTIONS.intents : [intent].concat(OPTIONS.intents);
+        var form = el("form", { method: "post", action: "/app/inbox/" + encodeURIComponent(conversationId) + "/annotations", novalidate: "", "aria-label": "Correct this message's annotations" }, [
+          el("input", { type: "hidden", name: "_csrf", value: csrf }, []),
+          el("input", { type: "hidden", name: "message_id", value: messageId }, []),
+          correctSelect(base, "intent", "Intent", intents, intent),
+          correctSelect(base, "sentiment", "Sentiment", OPTIONS.sentiments, sentiment.label),
+          correctSelect(base, "priority", "Priority", OPTIONS.priorities, a.priority),
+          el("button", { type: "submit", "class": "secondary" }, ["Save correction"]),
+        ]);
+        box.appendChild(el("details", {}, [el("summary", {}, ["Correct"]), form]));
+      }
+      return box;
+    };
+    var annotate = function (messageId, a) {
+      var li = messageId ? find(messageId) : null;
+      // Only inbound messages are understood; a message not on this page is picked up by the next catch-up.
+      if (!li || !a || typeof a !== "object" || !li.classList.contains("in")) return;
+      var current = li.querySelector("[data-annotations]");
+      // An agent halfway through a correction keeps their form.
+      if (current && current.contains(document.activeElement)) return;
+      var box = understanding(messageId, a);
+      if (current) current.replaceWith(box);
+      else li.appendChild(box);
+      li.classList.add("annotated");
     };
 
     var updateStatus = function (m) {
@@ -168,6 +258,7 @@ export const INBOX_JS = String.raw`(function () {
         if (!event || event.conversation_id !== conversationId) return;
         if (event.type === "message.created") append(event.message);
         else if (event.type === "message.updated") updateStatus(event.message);
+        else if (event.type === "message.annotated") annotate(event.message_id, event.annotations);
         else if (event.type === "conversation.updated") updateConversation(event.conversation);
       };
       ws.onclose = function (e) {
@@ -221,6 +312,16 @@ export const INBOX_JS = String.raw`(function () {
   }
 })();
 `;
+
+/** The choices of the correction form, the same lists the server-rendered form offers. */
+const ANNOTATION_OPTIONS = {
+  intents: DEFAULT_INTENTS,
+  sentiments: SENTIMENT_LABELS,
+  priorities: PRIORITIES,
+  priorityTitles: { P0: "P0, most urgent", P1: "P1, urgent", P2: "P2, normal", P3: "P3, low" },
+};
+// JSON of fixed lists only (no user data); "<" is escaped anyway so the script can never close a tag.
+export const INBOX_JS = INBOX_JS_SOURCE.replace("__ANNOTATION_OPTIONS__", JSON.stringify(ANNOTATION_OPTIONS).replace(/</g, "\\u003c"));
 
 /** Versioned URL: the page always asks for the script it was rendered with, so it can be cached forever. */
 export const INBOX_JS_PATH = `/assets/inbox.js?v=${fingerprint(INBOX_JS)}`;
