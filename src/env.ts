@@ -9,6 +9,8 @@ export const envSchema = z.object({
   DATABASE_URL: z.string().url(),
   /** Local only: host:port of the WebSocket-to-TCP bridge standing in for Neon's proxy. */
   DB_WS_PROXY: z.string().optional(),
+  /** Local only: URL of the bridge's stand-in for Neon's SQL-over-HTTP endpoint (`http://host:port/sql`). */
+  DB_HTTP_ENDPOINT: z.string().url().optional(),
   /** JSON array of private ES256 JWKs, each with a `kid`; the first signs, all verify (rotation). */
   JWT_SIGNING_KEYS: z.string().min(1),
   JWT_ISSUER: z.string().min(1).default("https://parley.local"),
@@ -25,6 +27,8 @@ export const envSchema = z.object({
    * Required in production; in development and test it is derived from JWT_SIGNING_KEYS when unset.
    */
   WIDGET_SIGNING_KEY: z.string().min(32).optional(),
+  /** Secret each workspace's flow `http` request signing secret is derived from (HKDF); required in production for `http` nodes. */
+  FLOW_SIGNING_KEY: z.string().min(32).optional(),
   /** How long an isolate trusts its cached copy of a channel on the webhook hot path (see channel-cache.ts). */
   CHANNEL_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   /** Provider API base URLs; a local sandbox can stand in for them. */
@@ -63,10 +67,12 @@ export type Env = Omit<WranglerEnv, "OUTBOX_QUEUE" | "OUTBOX_DLQ" | "USAGE_QUEUE
   JWT_SIGNING_KEYS?: string;
   CREDENTIALS_KEYS?: string;
   WIDGET_SIGNING_KEY?: string;
+  FLOW_SIGNING_KEY?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
   // Optional settings with defaults in envSchema (local runs and tests set them).
   DB_WS_PROXY?: string;
+  DB_HTTP_ENDPOINT?: string;
   PUBLIC_URL?: string;
   CHANNEL_CACHE_TTL_MS?: string;
   WHATSAPP_API_BASE?: string;
@@ -89,6 +95,8 @@ export type Env = Omit<WranglerEnv, "OUTBOX_QUEUE" | "OUTBOX_DLQ" | "USAGE_QUEUE
   AI_TIMEOUT_MS?: string;
   AI_PRICE_INPUT_CENTS_PER_MTOK?: string;
   AI_PRICE_OUTPUT_CENTS_PER_MTOK?: string;
+  // Knowledge search: local | cloudflare (src/knowledge/select.ts reads and validates it).
+  KNOWLEDGE_BACKEND?: string;
 };
 
 let cached: { source: unknown; config: AppConfig } | undefined;

@@ -11,6 +11,7 @@ import { receiveRoutedEmail } from "./services/ingest/email-routing";
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
 export { ConversationThread } from "../durable-objects/conversation-thread/conversation-thread";
 export { TenantQuota } from "../durable-objects/tenant-quota/tenant-quota";
+export { AgentPresence } from "../durable-objects/agent-presence/agent-presence";
 
 const app = createApp();
 

@@ -8,7 +8,8 @@ import type { BotTurnResult } from "../../src/services/bot/answer";
 import { dueBotTimer, takeBotTurn, type BotTimer, type GroupReady } from "./bot";
 import { closeGroup, describeFailure, refusalOf, setAside, storeBatch, type KnownThread, type PersistOutcome } from "./persist";
 import { acceptLiveSocket, closeWhere, onLiveMessage, openAgentSockets, sendToTag } from "./live-sockets";
-import type { AcceptInput, AcceptResult, DebounceGroup, LiveEvent, PendingMessage, RawDelivery, ThreadMeta } from "./types";
+import { checkSlaSoon, nextSlaTimer, runDueSlaTimers, scheduleSlaTimer } from "./sla-timers";
+import type { AcceptInput, AcceptResult, DebounceGroup, LiveEvent, PendingMessage, RawDelivery, SentOutcome, ThreadMeta } from "./types";
 
 const SEEN_TTL_MS = 8 * 24 * 3600 * 1000; // providers retry for up to 7 days
 const MAX_RETRY_MS = 60_000;
@@ -53,7 +54,9 @@ export class ConversationThread extends DurableObject<Env> {
   async runBot(event: GroupReady): Promise<BotTurnResult["status"]> {
     const meta = await this.ctx.storage.get<ThreadMeta>("meta");
     if (!meta) return "silent";
-    return this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event })).then((r) => this.afterBotTurn(meta, r));
+    return this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }))
+      .then((r) => this.afterBotTurn(meta, r))
+      .finally(() => checkSlaSoon(this.ctx.storage, event.conversation_id)); // priority/team may have changed
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
@@ -63,6 +66,7 @@ export class ConversationThread extends DurableObject<Env> {
   }
 
   private async afterBotTurn(meta: ThreadMeta, result: BotTurnResult): Promise<BotTurnResult["status"]> {
+    for (const a of result.annotated ?? []) this.broadcast({ type: "message.annotated", conversation_id: a.conversationId, message_id: a.id, annotations: a.annotations });
     for (const m of result.replies) this.broadcast({ type: "message.created", conversation_id: m.conversationId, message: toMessage(m) });
     if (result.timer) await this.scheduleNext();
     return result.status;
@@ -125,6 +129,7 @@ export class ConversationThread extends DurableObject<Env> {
     try {
       await this.sendHeldEvents(meta);
       await this.runDueTimer(meta);
+      await runDueSlaTimers(storage, this.env, meta, () => this.database(), this.log(meta));
       if (!(await this.persistPending(meta))) return; // it scheduled its own retry
       // A group that was being flushed when an earlier attempt failed goes first (same id: no double).
       const flushing = await storage.get<DebounceGroup>("flushing");
@@ -327,7 +332,7 @@ export class ConversationThread extends DurableObject<Env> {
     const group = await storage.get<DebounceGroup>("group");
     const hasPending = (await storage.list({ prefix: "p:", limit: 1 })).size > 0;
     const timer = await storage.get<BotTimer>("bot:timer");
-    const due = [hasPending ? Date.now() + 250 : undefined, group?.deadline, timer?.at].filter((t): t is number => t !== undefined);
+    const due = [hasPending ? Date.now() + 250 : undefined, group?.deadline, timer?.at, await nextSlaTimer(storage)].filter((t): t is number => t !== undefined);
     if (due.length > 0) await storage.setAlarm(Math.min(...due));
   }
 
@@ -362,6 +367,11 @@ export class ConversationThread extends DurableObject<Env> {
     return openAgentSockets(this.ctx);
   }
 
+  /** Sets (or with `at: null` drops) a conversation's SLA timer on this object's alarm (see sla-timers.ts). */
+  async scheduleSla(input: { conversationId: string; at: number | null }): Promise<void> {
+    await scheduleSlaTimer(this.ctx.storage, input);
+  }
+
   /** Pushes an event to every live client of its conversation (agents' inbox, the web chat widget). */
   async notify(event: LiveEvent): Promise<void> {
     this.broadcast(event);
@@ -370,11 +380,30 @@ export class ConversationThread extends DurableObject<Env> {
   private broadcast(event: LiveEvent) {
     // Only to sockets whose access is still current (see live-sockets.ts).
     sendToTag(this.ctx, event.conversation_id, JSON.stringify(event));
-    // Customers see messages only, without internal fields (who on the team sent it, provider ids).
-    if (event.type !== "conversation.updated") {
+    // Customers see messages only, without internal fields (who on the team sent it, provider ids, annotations).
+    if (event.type === "message.created" || event.type === "message.updated") {
       const m = event.message as { id: string; direction: string; content: unknown; status: string; created_at: string };
       sendToTag(this.ctx, "visitor", JSON.stringify({ type: event.type, message: { id: m.id, direction: m.direction, content: m.content, status: m.status, created_at: m.created_at } }));
     }
+  }
+
+  /**
+   * What a provider answered for an outbound message whose outcome Postgres would not take (see
+   * deliverOutbound): kept here, beside its conversation, until a redelivery records it instead of
+   * sending the message a second time.
+   */
+  async rememberSend(messageId: string, outcome: SentOutcome): Promise<void> {
+    await this.ctx.storage.put(`sent:${messageId}`, { ...outcome, at: Date.now() });
+  }
+
+  /** The remembered outcome of a send, if one is waiting to be recorded. */
+  async rememberedSend(messageId: string): Promise<SentOutcome | undefined> {
+    return this.ctx.storage.get<SentOutcome>(`sent:${messageId}`);
+  }
+
+  /** Forgets a remembered outcome once Postgres holds it. */
+  async forgetSend(messageId: string): Promise<void> {
+    await this.ctx.storage.delete(`sent:${messageId}`);
   }
 
   // ---- tests only ----

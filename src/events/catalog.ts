@@ -26,7 +26,7 @@ const FOR_SUBSCRIBERS = "domain record for outgoing webhooks and export; no inte
 export const EVENT_CATALOG = {
   "tenant.created": { payload: z.object({ slug: z.string(), owner_id: id }), unconsumed: FOR_SUBSCRIBERS },
 
-  "message.received": { payload: messageRef, unconsumed: "inbound messages are not billed, and the bot answers their group (message_group.ready), not each message" },
+  "message.received": { payload: messageRef, consumer: "handler" }, // SLA clocks and automation rules (services/automation/consumer.ts)
   "message.outbound": { payload: messageRef, consumer: "handler" },
   "message.sent": { payload: messageRef, consumer: "handler" },
   "message.failed": { payload: messageRef.extend({ error: z.string() }), unconsumed: "the message row already carries the failure; shown in the inbox" },
@@ -35,15 +35,24 @@ export const EVENT_CATALOG = {
     consumer: "handler",
   },
 
-  "conversation.state_changed": { payload: z.object({ conversation_id: id, from: z.string(), to: z.string() }), unconsumed: FOR_SUBSCRIBERS },
-  "conversation.assigned": { payload: z.object({ conversation_id: id, assignee_id: id.nullable() }), unconsumed: FOR_SUBSCRIBERS },
+  "conversation.state_changed": { payload: z.object({ conversation_id: id, from: z.string(), to: z.string() }), consumer: "handler" },
+  "conversation.assigned": { payload: z.object({ conversation_id: id, assignee_id: id.nullable() }), consumer: "handler" },
+
+  // SLA clocks: each fires once per metric and clock cycle (sla_events' unique key); automation rules consume them.
+  "sla.warning": { payload: z.object({ conversation_id: id, metric: z.string(), policy_id: id.nullable(), due_at: z.string(), sla_event_id: id }), consumer: "handler" },
+  "sla.breached": { payload: z.object({ conversation_id: id, metric: z.string(), policy_id: id.nullable(), due_at: z.string(), sla_event_id: id }), consumer: "handler" },
+  // An automation rule's send_webhook action, sent (signed) by its own consumer after the rule's commit.
+  "automation.webhook": {
+    payload: z.object({ rule_id: id, run_id: id, url: z.string(), conversation_id: id.nullable(), event_id: z.string(), scope: z.record(z.string(), z.unknown()) }),
+    consumer: "handler",
+  },
 
   "channel.created": { payload: z.looseObject({ channel_id: id }), unconsumed: FOR_SUBSCRIBERS },
   "channel.updated": { payload: z.looseObject({ channel_id: id }), unconsumed: `channel caches expire by TTL; ${FOR_SUBSCRIBERS}` },
   "channel.deleted": { payload: z.looseObject({ channel_id: id }), unconsumed: FOR_SUBSCRIBERS },
 
   "contact.created": { payload: z.looseObject({ contact_id: id }), unconsumed: FOR_SUBSCRIBERS },
-  "contact.updated": { payload: z.looseObject({ contact_id: id }), unconsumed: FOR_SUBSCRIBERS },
+  "contact.updated": { payload: z.looseObject({ contact_id: id }), consumer: "handler" }, // customer.updated automation rules
   "contact.deleted": { payload: z.looseObject({ contact_id: id }), unconsumed: FOR_SUBSCRIBERS },
   "contact.merged": { payload: z.looseObject({ contact_id: id }), unconsumed: FOR_SUBSCRIBERS },
 
@@ -76,6 +85,13 @@ export const EVENT_CATALOG = {
     unconsumed: `agents see escalations in the inbox queue; ${FOR_SUBSCRIBERS}`,
   },
   "escalation.updated": { payload: z.object({ escalation_id: id, conversation_id: id, changes }), unconsumed: FOR_SUBSCRIBERS },
+  // The plan refused a bot turn's replies (services/bot/answer.ts): nothing was sent and the conversation escalated.
+  "bot.reply_withheld": { payload: z.object({ conversation_id: id, reason: z.string(), replies: z.number().int() }), unconsumed: `the escalation it comes with shows it in the inbox; ${FOR_SUBSCRIBERS}` },
+
+  // Knowledge: the indexing pipeline runs once per document version; deletion takes the vectors out of the index.
+  "knowledge_document.submitted": { payload: z.object({ document_id: id, version: z.number().int().positive() }), consumer: "handler" },
+  "knowledge_document.deleted": { payload: z.object({ document_id: id, chunk_ids: z.array(id) }), consumer: "handler" },
+  "knowledge_document.updated": { payload: z.object({ document_id: id, changes }), unconsumed: `activation and category take effect in Postgres at once; ${FOR_SUBSCRIBERS}` },
 
   // Billable units the usage meter counts (services/billing/usage.ts METERED_EVENTS); their producers
   // (AI answers, knowledge search) emit them as those features land.

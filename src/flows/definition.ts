@@ -1,4 +1,5 @@
-import { z } from "zod";
+// zod as extended by @hono/zod-openapi: ConditionSchema is registered for the OpenAPI document (below).
+import { z } from "@hono/zod-openapi";
 
 /**
  * A bot flow as the contract defines it: `{start, nodes: {id: {type, ...}}}`. The schema is the one
@@ -38,7 +39,8 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.object({ not: ConditionSchema }).strict(),
     z.object({ var: z.string().min(1).max(200), op: z.enum(CONDITION_OPS), value: z.unknown().optional() }).strict(),
   ]),
-);
+  // Registered by name: the document refers to it by $ref, which is the only way to describe a recursive schema.
+).openapi("Condition", { description: "A CEL string, or `{var, op, value}`, `{all: [...]}`, `{any: [...]}`, `{not: ...}`" });
 
 /** How an `ask` checks its answer. `one_of` may map a canonical value to the words that mean it. */
 export const AskValidation = z.union([
@@ -80,7 +82,7 @@ export const NodeSchema = z.discriminatedUnion("type", [
       next,
     })
     .strict(),
-  z.object({ type: z.literal("escalate"), team_id: z.string().uuid().optional(), reason: z.string().max(500).optional() }).strict(),
+  z.object({ type: z.literal("escalate"), team_id: z.string().uuid().optional(), reason: z.string().max(500).optional(), skills: z.array(z.string().trim().toLowerCase().min(1).max(50)).max(20).optional() }).strict(),
   z
     .object({
       type: z.literal("reservation"),

@@ -54,7 +54,7 @@ export interface FlowStep {
 }
 export type FlowAction =
   | { type: "create_ticket"; title: string; category?: string; priority?: string; result?: unknown }
-  | { type: "escalate"; team_id?: string; reason?: string; summary: string }
+  | { type: "escalate"; team_id?: string; reason?: string; skills?: string[]; summary: string }
   | { type: "reservation"; slot_date?: string; slot_time?: string; party_size?: number; reservation_type?: string; result?: unknown }
   | { type: "http"; url: string; method: string; status?: number; error?: string }
   | { type: "knowledge_answer"; question: string; answered: boolean };
@@ -70,9 +70,9 @@ export interface FlowRunResult {
 
 /** Everything a flow can do to the world. The simulator passes versions that touch nothing. */
 export interface FlowPorts {
-  knowledgeAnswer(q: { question: string; language: string }): Promise<{ answer: string; confident?: boolean } | null>;
+  knowledgeAnswer(q: { question: string; language: string }): Promise<{ answer: string; confident?: boolean; citations?: Array<{ document_id: string; chunk_id: string; title: string }> } | null>;
   createTicket(t: { title: string; category?: string; priority?: string; summary: string }): Promise<{ id?: string; ticket_number?: string }>;
-  escalate(e: { team_id?: string; reason?: string; summary: string }): Promise<void>;
+  escalate(e: { team_id?: string; reason?: string; skills?: string[]; summary: string }): Promise<void>;
   reserve(r: { slot_date?: string; slot_time?: string; party_size?: number; reservation_type?: string }): Promise<{ ok: true; confirmation_code: string; id?: string } | { ok: false; reason?: string }>;
   http(r: { url: string; method: string; body?: unknown }): Promise<{ status: number; body: unknown }>;
 }
@@ -273,7 +273,7 @@ export async function run(def: FlowDefinition, prior: FlowState | undefined, inp
           state.vars.answer = found!.answer;
           result.replies.push({ text: found!.answer });
         }
-        step(id, "knowledge_answer", answered ? "answered" : "no_answer", error ? { error } : undefined);
+        step(id, "knowledge_answer", answered ? "answered" : "no_answer", error ? { error } : answered && found!.citations ? { citations: found!.citations } : undefined);
         cur = answered ? node.next : node.on_no_answer;
         break;
       }
@@ -295,7 +295,7 @@ export async function run(def: FlowDefinition, prior: FlowState | undefined, inp
         break;
       }
       case "escalate": {
-        const e = { ...(node.team_id && { team_id: node.team_id }), ...(node.reason && { reason: render(node.reason, scope()) }), summary: summary() };
+        const e = { ...(node.team_id && { team_id: node.team_id }), ...(node.reason && { reason: render(node.reason, scope()) }), ...(node.skills?.length && { skills: node.skills }), summary: summary() };
         result.actions.push({ type: "escalate", ...e });
         try {
           await ports.escalate(e);

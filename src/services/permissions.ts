@@ -19,6 +19,13 @@ export const PERMISSIONS = {
   "tickets:write": ["owner", "admin", "supervisor", "agent"],
   "reservations:read": ["owner", "admin", "supervisor", "agent", "viewer"],
   "reservations:write": ["owner", "admin", "supervisor", "agent"],
+  "knowledge:read": ["owner", "admin", "supervisor", "agent", "viewer"],
+  "knowledge:write": ["owner", "admin", "supervisor"],
+  "sla:read": ["owner", "admin", "supervisor", "agent", "viewer"],
+  "sla:write": ["owner", "admin", "supervisor"],
+  "automation:read": ["owner", "admin", "supervisor", "agent", "viewer"],
+  "automation:write": ["owner", "admin", "supervisor"],
+  "reports:read": ["owner", "admin", "supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

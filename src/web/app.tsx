@@ -8,13 +8,15 @@ import { INBOX_JS } from "./assets/inbox-script";
 import { serveScript } from "./assets/serve";
 import { readForm } from "./forms";
 import { renderInbox } from "./pages/inbox";
-import { annotationSubmit, assigneeSubmit, replySubmit, stateSubmit } from "./pages/inbox-actions";
+import { annotationSubmit, assigneeSubmit, registerQueuePages, replySubmit, stateSubmit } from "./pages/inbox-actions";
 import { renderThread } from "./pages/inbox-thread";
 import { renderBilling } from "./pages/billing";
 import { checkoutSubmit, portalSubmit } from "./pages/billing-actions";
 import { renderChannels } from "./pages/channels";
 import { channelSubmit } from "./pages/channels-actions";
 import { renderFlow, renderFlows } from "./pages/flows";
+import { registerKnowledgePages } from "./pages/knowledge-actions";
+import { registerReportsPages } from "./pages/reports";
 import { flowCreateSubmit, flowDraftSubmit, flowFormLimit, flowPublishSubmit, flowSimulateSubmit } from "./pages/flows-actions";
 import { inviteForm, inviteSubmit } from "./pages/invite";
 import { loginForm, loginSubmit } from "./pages/login";
@@ -90,6 +92,9 @@ webApp.get(FLOW_PATH, async (c) => (await requireSession(c)) ?? renderFlow(c, c.
 webApp.post(`${FLOW_PATH}/draft`, flowFormLimit, flowDraftSubmit);
 webApp.post(`${FLOW_PATH}/publish`, formLimit, flowPublishSubmit);
 webApp.post(`${FLOW_PATH}/simulate`, formLimit, flowSimulateSubmit);
+registerKnowledgePages(webApp, formLimit);
+registerReportsPages(webApp, formLimit);
+registerQueuePages(webApp, formLimit); // availability, notes, send to team, /app/tickets
 
 /** Errors become pages, never the API's JSON; a session the database rejects is logged out. */
 webApp.onError((err, c) => {

@@ -7,3 +7,6 @@ export * from "./billing";
 export * from "./tickets";
 export * from "./flows";
 export * from "./brain";
+export * from "./teams";
+export * from "./sla";
+export * from "./knowledge";

@@ -12,15 +12,18 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { channels, contacts, conversations, messageAnnotations, messages } from "../../db/schema";
 import { run, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
+import { checkMessageQuota, type QuotaDecision } from "../../../durable-objects/tenant-quota/client";
 import { AppError } from "../../lib/errors";
 import { claimOnce } from "../../queues/outbox-consumer";
+import { emitEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { contentText } from "../conversations/model";
 import { recordEscalation, storeCallSummary } from "../escalations/escalations";
 import { ensureDefaultFlow, loadFlowVersion, recordFlowSteps, resolveFlowForChannel, type RunnableFlow } from "../flows/runtime";
 import { bookReservation } from "../reservations/reservations";
 import { openTicket } from "../tickets/tickets";
-import { callHttpsTarget } from "./http-port";
+import { knowledgePortFor } from "../knowledge/query";
+import { callHttpsTarget, flowSigningSecret } from "./http-port";
 import { annotateMessages, groupView, type AnnotatedMessage } from "./understand-group";
 
 export interface BotTurn {
@@ -42,6 +45,8 @@ export interface BotTurnResult {
   timer?: FlowRunResult["timer"];
   outcome?: FlowRunResult["outcome"];
   replies: Array<typeof messages.$inferSelect>;
+  /** The inbound messages' annotations this turn stored, for the inbox's live view. */
+  annotated?: Array<{ id: string; conversationId: string; annotations: Record<string, unknown> }>;
 }
 
 class Superseded extends Error {}
@@ -98,22 +103,25 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
   return ctx.db
     .scoped(scope, async (tx) => {
       if (!(await claimOnce(tx, turn.tenantId, "bot.turn", turn.key))) return { status: "already", replies: [] } satisfies BotTurnResult;
-      await storeAnnotations(tx, turn, annotated);
+      const stored = await storeAnnotations(tx, turn, annotated);
+      // Only what this turn stored goes live: a message carried over keeps its first (or corrected) reading.
+      const live = annotated.filter((m) => stored.has(m.id)).map((m) => ({ id: m.id, conversationId: conversation.id, annotations: liveAnnotations(m.annotations) }));
       if (view) {
         await tx
           .update(conversations)
           .set({ language: view.language !== "und" ? view.language : conversation.language, intent: view.intent, sentimentLabel: view.sentiment.label, sentimentScore: view.sentiment.score, priority: view.priority })
           .where(eq(conversations.id, conversation.id));
       }
-      if (paused) return { status: "silent", reason: conversation.botPausedAt ? "paused by an agent" : "escalated", state: turn.state, replies: [] } satisfies BotTurnResult;
+      if (paused) return { status: "silent", reason: conversation.botPausedAt ? "paused by an agent" : "escalated", state: turn.state, replies: [], annotated: live } satisfies BotTurnResult;
       // A conversation keeps the version it started on; a new (or finished) one takes the channel's published one.
       const flow: RunnableFlow | null =
         prior && conversation.flowId && conversation.flowVersion ? await loadFlowVersion(tx, conversation.flowId, conversation.flowVersion) : await channelFlow(tx, turn.tenantId, conversation.channelId);
-      if (!flow) return { status: "silent", reason: "no published flow", replies: [] } satisfies BotTurnResult;
+      if (!flow) return { status: "silent", reason: "no published flow", replies: [], annotated: live } satisfies BotTurnResult;
 
       let escalation: { reason?: string; summary: string } | undefined;
       const ports: FlowPorts = {
-        knowledgeAnswer: async () => null, // knowledge search is not built yet: the flow takes `on_no_answer`
+        // Public passages only, answered only when confident, with the citation's title in the text.
+        knowledgeAnswer: knowledgePortFor(ctx, tx, turn.tenantId, { conversationId: conversation.id, channel: channelType }),
         createTicket: (t) =>
           inSavepoint(tx, async (sp) => {
             const ticket = await openTicket(sp, turn.tenantId, { title: t.title.slice(0, 200), conversation_id: conversation.id, ...(t.priority && { priority: t.priority as "P2" }), ...(t.category && { category: t.category }), description: t.summary.slice(0, 10_000) });
@@ -121,7 +129,7 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
           }),
         escalate: (e) =>
           inSavepoint(tx, async (sp) => {
-            await recordEscalation(sp, turn.tenantId, { conversation_id: conversation.id, reason: (e.reason ?? "flow escalation").slice(0, 200), summary: e.summary.slice(0, 10_000), ...(view && { priority: view.priority as "P2" }) });
+            await recordEscalation(sp, turn.tenantId, { conversation_id: conversation.id, reason: (e.reason ?? "flow escalation").slice(0, 200), summary: e.summary.slice(0, 10_000), ...(view && { priority: view.priority as "P2" }), ...(e.team_id && { requested_team_id: e.team_id }), ...(e.skills && { skills: e.skills }) });
             escalation = e;
           }),
         reserve: async (r) => {
@@ -134,7 +142,7 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
             throw err;
           }
         },
-        http: (req) => callHttpsTarget(req),
+        http: async (req) => callHttpsTarget(req, { secret: await flowSigningSecret(ctx.config, turn.tenantId) }),
       };
       const started = Date.now();
       const result = await run(
@@ -153,7 +161,14 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
       // The last moment a newer group can take this turn's place: its reply must not go out stale.
       if (await isSuperseded()) throw new Superseded();
 
-      const replies = result.replies.length
+      // The bot's replies count against the plan exactly like an agent's (replyToConversation): once the
+      // flow knows how many it sends, and only for a turn that will commit. Refused, nothing is sent, and a
+      // person is asked to take over, with the reason where the owner and the agents look.
+      const quota = result.replies.length ? await checkMessageQuota(ctx.env, turn.tenantId, { direction: "outbound", units: result.replies.length }) : undefined;
+      const withheld = quota && !quota.allowed ? await withholdReplies(tx, ctx, { tenantId: turn.tenantId, conversationId: conversation.id, priority: view?.priority, count: result.replies.length, decision: quota }) : undefined;
+      if (withheld) result.steps.push({ node: "-", type: "message", outcome: "withheld", detail: { reason: withheld.reason, replies: result.replies.length } });
+
+      const replies = result.replies.length && !withheld
         ? await tx
             .insert(messages)
             .values(result.replies.map((r) => ({ id: crypto.randomUUID(), tenantId: turn.tenantId, conversationId: conversation.id, channelId: conversation.channelId, direction: "outbound" as const, senderType: "bot" as const, content: { type: "text", text: r.text }, text: r.text, status: "pending" as const })))
@@ -165,6 +180,7 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
             jsonb_build_object('message_id', r.id, 'conversation_id', ${conversation.id}::uuid, 'channel_id', ${conversation.channelId}::uuid)
           from unnest(${`{${replies.map((r) => r.id).join(",")}}`}::uuid[]) with ordinality as r(id, n) order by n`);
       }
+      if (withheld) escalation ??= { reason: withheld.reason, summary: withheld.summary };
       const escalated = result.outcome === "escalated" || escalation !== undefined;
       await tx
         .update(conversations)
@@ -180,12 +196,31 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
         .where(eq(conversations.id, conversation.id));
       await recordFlowSteps(tx, { tenantId: turn.tenantId, conversationId: conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
       if (result.outcome === "ended" || escalated) await storeCallSummary(tx, turn.tenantId, { conversation_id: conversation.id, ...cleanSummary(summaryOf(annotated, result)) });
-      return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies } satisfies BotTurnResult;
+      return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies, annotated: live } satisfies BotTurnResult;
     })
     .catch((err: unknown) => {
       if (err instanceof Superseded) return { status: "superseded", replies: [] } satisfies BotTurnResult;
       throw err;
     });
+}
+
+/**
+ * A turn whose replies the plan refuses (messages used up, or billing restricted): the replies are not
+ * stored or sent, the conversation goes to a person (an escalation row, state `escalated`, so the bot
+ * stops here), and a `bot.reply_withheld` event and a warning say why.
+ */
+async function withholdReplies(
+  tx: Tx,
+  ctx: ServiceContext,
+  w: { tenantId: string; conversationId: string; priority: string | undefined; count: number; decision: QuotaDecision },
+): Promise<{ reason: string; summary: string }> {
+  const why = w.decision.reason ?? "limit_reached";
+  const reason = `bot reply withheld: ${why === "payment_required" ? "billing is restricted" : "the plan's messages are used up"}`;
+  const summary = `${w.count === 1 ? "The bot's reply was" : `The bot's ${w.count} replies were`} not sent: ${w.decision.warning ?? "the plan does not allow more messages now"}. A person needs to answer once billing allows it (see the billing page).`;
+  ctx.log.warn("bot replies withheld by the plan's quota", { tenant_id: w.tenantId, conversation_id: w.conversationId, reason: why, replies: w.count });
+  await inSavepoint(tx, (sp) => recordEscalation(sp, w.tenantId, { conversation_id: w.conversationId, reason, summary, ...(w.priority && { priority: w.priority as "P2" }) }));
+  await emitEvent(tx, { tenantId: w.tenantId, type: "bot.reply_withheld", aggregateType: "conversation", aggregateId: w.conversationId, payload: { conversation_id: w.conversationId, reason: why, replies: w.count } });
+  return { reason, summary };
 }
 
 /** The channel's published flow; a workspace that predates default flows gets its default now. */
@@ -207,9 +242,15 @@ function cleanSummary(s: ReturnType<typeof summaryOf>) {
   };
 }
 
-async function storeAnnotations(tx: Tx, turn: BotTurn, annotated: AnnotatedMessage[]) {
-  if (annotated.length === 0) return;
-  await tx
+/** The API's annotation shape (what the inbox renders), without the adapter's internals. */
+function liveAnnotations(a: AnnotatedMessage["annotations"]) {
+  return { language: a.language, intent: a.intent, sentiment: a.sentiment, urgency: a.urgency, priority: a.priority, entities: a.entities, source: a.source };
+}
+
+/** The ids of the messages whose annotations this call stored. */
+async function storeAnnotations(tx: Tx, turn: BotTurn, annotated: AnnotatedMessage[]): Promise<Set<string>> {
+  if (annotated.length === 0) return new Set();
+  const rows = await tx
     .insert(messageAnnotations)
     .values(
       annotated.map((m) => ({
@@ -227,5 +268,7 @@ async function storeAnnotations(tx: Tx, turn: BotTurn, annotated: AnnotatedMessa
       })),
     )
     // A message carried over from a superseded group was annotated then; an agent's correction stays.
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: messageAnnotations.messageId });
+  return new Set(rows.map((r) => r.id));
 }

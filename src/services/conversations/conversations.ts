@@ -6,8 +6,10 @@ import { conversations, messageAnnotations, messages, tenantMembers, type Conver
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError, notFound } from "../../lib/errors";
 import { actorRef, withTenant } from "../access";
+import { readTenant } from "../access-read";
 import { emitEvents, recordAudit } from "../audit";
 import { getCallSummary } from "../escalations/escalations";
+import { assignToAgent, unassign } from "../routing";
 import type { CallSummary } from "../escalations/model";
 import type { Priority } from "../../understanding/port";
 import type { ServiceContext } from "../context";
@@ -21,25 +23,28 @@ export async function findConversation(tx: Tx, id: string, lock = false) {
 }
 
 export async function listConversations({ ctx, input }: { ctx: ServiceContext; input: { state?: ConversationState; assignee_id?: string; priority?: Priority[]; cursor?: string; limit: number } }) {
-  return withTenant(ctx, "conversations:read", async (tx) => {
-    const filters: SQL[] = [];
-    if (input.state) filters.push(eq(conversations.state, input.state));
-    if (input.assignee_id) filters.push(eq(conversations.assigneeId, input.assignee_id));
-    if (input.priority?.length) filters.push(inArray(conversations.priority, input.priority));
-    const after = input.cursor ? decodeCursor(input.cursor) : undefined;
-    // Most recent activity first; conversations without messages yet sort by creation.
-    const activity = sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
-    if (after) filters.push(sql`(${activity}, ${conversations.id}) < (${after.at}, ${after.id})`);
-    const rows = await tx
+  const filters: SQL[] = [];
+  if (input.state) filters.push(eq(conversations.state, input.state));
+  if (input.assignee_id) filters.push(eq(conversations.assigneeId, input.assignee_id));
+  if (input.priority?.length) filters.push(inArray(conversations.priority, input.priority));
+  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  // Most recent activity first; conversations without messages yet sort by creation.
+  const activity = sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+  if (after) filters.push(sql`(${activity}, ${conversations.id}) < (${after.at}, ${after.id})`);
+  // One round trip: the credential check and the page in one batch.
+  const {
+    results: [rows],
+  } = await readTenant(ctx, "conversations:read", (db) => [
+    db
       .select({ row: conversations, activity })
       .from(conversations)
       .where(filters.length ? and(...filters) : undefined)
       .orderBy(desc(activity), desc(conversations.id))
-      .limit(input.limit + 1);
-    const page = rows.slice(0, input.limit);
-    const last = page.at(-1);
-    return { data: page.map((r) => toConversation(r.row)), next_cursor: rows.length > input.limit && last ? encodeCursor(new Date(last.activity), last.row.id) : null };
-  });
+      .limit(input.limit + 1),
+  ] as const);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return { data: page.map((r) => toConversation(r.row)), next_cursor: rows.length > input.limit && last ? encodeCursor(new Date(last.activity), last.row.id) : null };
 }
 
 /** One conversation, with its call summary once one was written (the conversation ended or was handed over). */
@@ -52,21 +57,25 @@ export async function getConversation({ ctx, input }: { ctx: ServiceContext; inp
 
 /** The thread oldest first, in the order its single writer stored it; `after` pages by sequence. */
 export async function listMessages({ ctx, input }: { ctx: ServiceContext; input: { id: string; after?: number; limit: number } }) {
-  return withTenant(ctx, "conversations:read", async (tx) => {
-    await findConversation(tx, input.id);
-    const rows = await tx
+  // One round trip: the credential check, whether the conversation is there (404 otherwise) and the page.
+  const {
+    results: [found, rows],
+  } = await readTenant(ctx, "conversations:read", (db) => [
+    db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, input.id)).limit(1),
+    db
       .select({ message: messages, annotation: messageAnnotations })
       .from(messages)
       .leftJoin(messageAnnotations, eq(messageAnnotations.messageId, messages.id))
       .where(and(eq(messages.conversationId, input.id), input.after ? gt(messages.sequence, input.after) : undefined))
       .orderBy(asc(messages.sequence))
-      .limit(input.limit + 1);
-    const page = rows.slice(0, input.limit);
-    return {
-      data: page.map((r) => ({ ...toMessage(r.message), ...(r.annotation && { annotations: toAnnotations(r.annotation) }) })),
-      next_cursor: rows.length > input.limit ? String(page.at(-1)!.message.sequence) : null,
-    };
-  });
+      .limit(input.limit + 1),
+  ] as const);
+  if (found.length === 0) throw notFound("Conversation");
+  const page = rows.slice(0, input.limit);
+  return {
+    data: page.map((r) => ({ ...toMessage(r.message), ...(r.annotation && { annotations: toAnnotations(r.annotation) }) })),
+    next_cursor: rows.length > input.limit ? String(page.at(-1)!.message.sequence) : null,
+  };
 }
 
 /**
@@ -151,13 +160,16 @@ export async function updateConversation({ ctx, input }: { ctx: ServiceContext; 
       if (!member) throw notFound("Assignee");
     }
     const stateChange = input.state && input.state !== conv.state ? input.state : undefined;
+    // Assignment goes through routing, which keeps the history (seed 002 assignments) and the event.
+    if (input.assignee_id !== undefined && input.assignee_id !== conv.assigneeId) {
+      const by = { ...actorRef(p), requestId: ctx.requestId, ip: ctx.ip };
+      if (input.assignee_id) await assignToAgent(tx, p.tenant.id, conv.id, { agentId: input.assignee_id, assignedBy: "manual", byUserId: p.type === "user" ? p.userId : null, force: true }, by);
+      else await unassign(tx, p.tenant.id, conv.id, { reason: "manual" }, by);
+    }
     const [row] = await tx
       .update(conversations)
       .set({
         ...(stateChange && { state: stateChange, previousState: conv.state, resolvedAt: stateChange === "resolved" ? sql`now()` : null }),
-        ...(input.assignee_id !== undefined && { assigneeId: input.assignee_id }),
-        // Assigned to a person: the bot steps back. Unassigned (null) leaves the pause as it is.
-        ...(input.assignee_id && { botPausedAt: sql`coalesce(${conversations.botPausedAt}, now())` }),
         updatedAt: sql`now()`,
         version: sql`${conversations.version} + 1`,
       })
@@ -167,7 +179,6 @@ export async function updateConversation({ ctx, input }: { ctx: ServiceContext; 
     await recordAudit(tx, ctx, { tenantId: p.tenant.id, ...actorRef(p), action: "conversation.updated", entityType: "conversation", entityId: conv.id, data: changes });
     const events = [];
     if (stateChange) events.push({ tenantId: p.tenant.id, type: "conversation.state_changed" as const, aggregateType: "conversation", aggregateId: conv.id, payload: { conversation_id: conv.id, from: conv.state, to: stateChange } });
-    if (input.assignee_id !== undefined && input.assignee_id !== conv.assigneeId) events.push({ tenantId: p.tenant.id, type: "conversation.assigned" as const, aggregateType: "conversation", aggregateId: conv.id, payload: { conversation_id: conv.id, assignee_id: input.assignee_id } });
     await emitEvents(tx, events);
     return { conversation: toConversation(row!), threadKey: conv.threadKey, tenantId: p.tenant.id };
   });

@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { CONVERSATION_STATES, type conversations, type messageAnnotations, type messages } from "../../db/schema";
 import type { MessageContent } from "../../channels/inbound";
+import { MessageContentSchema } from "../../channels/content-schema";
 import { CallSummarySchema } from "../escalations/model";
+import { ConversationSlaSchema } from "../sla/model";
 
 export const MessageSchema = z
   .object({
@@ -12,7 +14,7 @@ export const MessageSchema = z
     sender_type: z.enum(["customer", "agent", "bot", "system"]),
     sender_id: z.string().uuid().nullable(),
     external_id: z.string().nullable(),
-    content: z.record(z.string(), z.unknown()).openapi({ description: "Normalized content: {type:'text', text} | {type:'media', ...} | {type:'location', ...} | ..." }),
+    content: MessageContentSchema,
     text: z.string().nullable(),
     status: z.enum(["received", "pending", "sent", "delivered", "read", "failed"]),
     error: z.string().nullable(),
@@ -42,6 +44,7 @@ export const ConversationSchema = z
     channel_id: z.string().uuid(),
     contact_id: z.string().uuid(),
     assignee_id: z.string().uuid().nullable(),
+    team_id: z.string().uuid().nullable().openapi({ description: "The team that owns it; routing assigns within it" }),
     subject: z.string().nullable(),
     message_count: z.number().int(),
     last_message_at: z.string().nullable(),
@@ -55,6 +58,7 @@ export const ConversationSchema = z
     bot_paused: z.boolean().openapi({ description: "An agent replied or was assigned: the bot stays quiet here" }),
     flow: z.object({ id: z.string().uuid(), version: z.number().int() }).nullable().openapi({ description: "The flow version this conversation runs" }),
     escalation_summary: z.string().nullable().openapi({ description: "What the bot handed over, for the agent" }),
+    sla: ConversationSlaSchema.nullable().optional().openapi({ description: "The SLA clocks as of now (null: no policy applies); on GET, list and PATCH" }),
     call_summary: CallSummarySchema.nullable().optional().openapi({ description: "On GET /v1/conversations/{id}: the summary stored when the conversation ended or was handed over" }),
     created_at: z.string(),
     updated_at: z.string(),
@@ -74,7 +78,8 @@ export function toMessage(r: typeof messages.$inferSelect): Message {
     sender_type: r.senderType,
     sender_id: r.senderId,
     external_id: r.externalId,
-    content: r.content,
+    // Written only by the normalizers and the reply/bot paths, all of which produce MessageContent.
+    content: r.content as MessageContent,
     text: r.text,
     status: r.status,
     error: r.error,
@@ -103,6 +108,7 @@ export function toConversation(r: typeof conversations.$inferSelect): Conversati
     channel_id: r.channelId,
     contact_id: r.contactId,
     assignee_id: r.assigneeId,
+    team_id: r.teamId,
     subject: r.subject,
     message_count: r.messageCount,
     last_message_at: iso(r.lastMessageAt),

@@ -5,6 +5,7 @@ import { notFound } from "../../lib/errors";
 import type { AppEnv } from "../../routes/hono-env";
 import type { MessageContent } from "../../channels/inbound";
 import { getConversation, listMessages } from "../../services/conversations/conversations";
+import { SlaBadge, withSlaBadges } from "./inbox-sla";
 import { contentText, type Conversation, type Message } from "../../services/conversations/model";
 import { inboxLabels, type InboxLabels } from "../../services/inbox/labels";
 import { listMembers, type Member } from "../../services/members/members";
@@ -17,6 +18,9 @@ import { CHANNEL_TYPE_LABELS, InboxScript, InboxStyles, LanguageTag, PRIORITIES,
 import { DEFAULT_INTENTS, SENTIMENT_LABELS } from "../../understanding/port";
 import type { CallSummary } from "../../services/escalations/model";
 import { forbiddenPage } from "./status";
+import { InboxAssist } from "./inbox-assist";
+import { threadTeamwork } from "../../services/notes/thread";
+import { PRESENCE_JS_PATH } from "../assets/presence-script";
 
 const PAGE_SIZE = 200;
 
@@ -26,10 +30,14 @@ export interface ThreadForms {
   assignee?: FormState;
   /** A correction of one message's annotations; `values.message_id` says which message's form. */
   annotation?: FormState;
+  /** An internal note (never sent to the customer). */
+  note?: FormState;
+  /** Sending the conversation to a team (routed there by the team's mode). */
+  team?: FormState;
 }
 
 /** Confirmations after a redirect, chosen by key (never text from the URL). */
-const DONE: Record<string, string> = { reply: "Reply sent.", state: "State changed.", assignee: "Assignee changed.", annotation: "Annotation corrected. It is kept as training data." };
+const DONE: Record<string, string> = { reply: "Reply sent.", state: "State changed.", assignee: "Assignee changed.", annotation: "Annotation corrected. It is kept as training data.", note: "Note added. Only your team sees it.", team: "Sent to the team." };
 const DELIVERY: Record<Message["status"], string> = { received: "", pending: "Sending", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Failed" };
 
 function describedBy(id: string, hint?: string, error?: string) {
@@ -50,6 +58,75 @@ function senderOf(m: Message, contact: string, labels: InboxLabels): string {
   if (m.sender_type === "system") return "Parley";
   return (m.sender_id && labels.people[m.sender_id]) || "Agent";
 }
+
+type Teamwork = Awaited<ReturnType<typeof threadTeamwork>>;
+
+/** Internal notes, oldest first, and the form for a new one; they live apart from messages and never reach the customer. */
+const NotesSection = ({ conv, notes, labels, csrf, canWrite, state }: { conv: Conversation; notes: Teamwork["notes"]; labels: InboxLabels; csrf: string; canWrite: boolean; state?: FormState }) => (
+  <section class="card notes" aria-labelledby="notes-title">
+    <h2 id="notes-title">Internal notes</h2>
+    <p class="hint">Only people in this workspace see these. Mention someone with @name or @email to notify them.</p>
+    {notes.length === 0 ? <p class="empty">No notes yet.</p> : (
+      <ol class="note-list">
+        {notes.map((n) => (
+          <li class="note" id={`note-${n.id}`}>
+            <p class="note-meta"><strong>{n.author_id ? (labels.people[n.author_id] ?? "Former member") : n.author_type === "automation" ? "Automation" : "Parley"}</strong> · <When iso={n.created_at} /></p>
+            <p class="note-body">{n.content}</p>
+          </li>
+        ))}
+      </ol>
+    )}
+    {canWrite ? (
+      <form method="post" action={`/app/inbox/${conv.id}/notes`} novalidate>
+        <CsrfField token={csrf} />
+        <ErrorSummary errors={state?.errors} fieldIds={{ content: "note-content" }} />
+        <div class="field">
+          <label for="note-content">Add a note</label>
+          <textarea id="note-content" name="content" rows={3} maxlength={10000} aria-invalid={state?.errors?.content ? "true" : undefined} aria-describedby={describedBy("note-content", undefined, state?.errors?.content)}>{state?.values?.content ?? ""}</textarea>
+          <FieldError id="note-content" error={state?.errors?.content} />
+        </div>
+        <button type="submit" class="secondary">Add note</button>
+      </form>
+    ) : null}
+  </section>
+);
+
+const TeamForm = ({ conv, teams, csrf, state }: { conv: Conversation; teams: Teamwork["teams"]; csrf: string; state?: FormState }) =>
+  teams.length === 0 ? null : (
+    <form method="post" action={`/app/inbox/${conv.id}/team`} novalidate aria-labelledby="team-title">
+      <h3 id="team-title">Team</h3>
+      <CsrfField token={csrf} />
+      <ErrorSummary errors={state?.errors} fieldIds={{ team_id: "team" }} />
+      <div class="field">
+        <label for="team">Send to team</label>
+        <select id="team" name="team_id" aria-invalid={state?.errors?.team_id ? "true" : undefined} aria-describedby={describedBy("team", "team", state?.errors?.team_id)}>
+          {teams.map((t) => <option value={t.id} selected={(state?.values?.team_id ?? conv.team_id) === t.id}>{t.name}</option>)}
+        </select>
+        <p id="team-hint" class="hint">Routed to an agent of that team by its routing mode.</p>
+        <FieldError id="team" error={state?.errors?.team_id} />
+      </div>
+      <button type="submit" class="secondary">Send</button>
+    </form>
+  );
+
+const AssignmentHistory = ({ history, labels, teams }: { history: Teamwork["history"]; labels: InboxLabels; teams: Record<string, string> }) =>
+  history.length === 0 ? null : (
+    <details class="history">
+      <summary>Assignment history</summary>
+      <ol>
+        {history.map((h) => (
+          <li>
+            {labels.people[h.agent_id] ?? "Former member"}
+            {h.team_id && teams[h.team_id] ? ` (${teams[h.team_id]})` : ""} · {h.assigned_by.replaceAll("_", " ")} · <When iso={new Date(h.assigned_at).toISOString()} />
+            {h.unassigned_at ? <span class="muted">{` → ${h.unassignment_reason ?? "unassigned"}`}</span> : null}
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+
+const NOTES_CSS = `.note-list{list-style:none;padding:0;margin:0 0 1rem}.note{background:#fffbea;border:1px solid #f0d78c;border-radius:8px;padding:.5rem .75rem;margin-bottom:.5rem}
+.note-meta{margin:0 0 .2rem;font-size:.85rem}.note-body{margin:0;white-space:pre-wrap}.history{margin-top:1rem}.history ol{padding-left:1.1rem;font-size:.9rem}`;
 
 const intentLabel = (intent: string) => intent.replaceAll("_", " ");
 
@@ -210,20 +287,22 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
   if (!UUID.test(id)) throw notFound("Conversation");
   const me = await viewer(c);
   if (!roleAllows(me.role, "conversations:read")) return forbiddenPage(c, "Your role cannot view conversations.");
-  const conv = await getConversation({ ctx, input: { id } });
+  const conv = (await withSlaBadges(ctx, [await getConversation({ ctx, input: { id } })]))[0]!;
   const afterParam = Number(c.req.query("after"));
   const after = Number.isSafeInteger(afterParam) && afterParam > 0 ? afterParam : undefined;
   const thread = await listMessages({ ctx, input: { id, after, limit: PAGE_SIZE } });
   const members = (await listMembers({ ctx })).data.filter((m) => m.status === "active");
+  const teamwork = await threadTeamwork({ ctx, input: { id } });
   const labels = await inboxLabels({
     ctx,
-    input: { contactIds: [conv.contact_id], channelIds: [conv.channel_id], userIds: [conv.assignee_id, ...thread.data.map((m) => m.sender_id)] },
+    input: { contactIds: [conv.contact_id], channelIds: [conv.channel_id], userIds: [conv.assignee_id, ...thread.data.map((m) => m.sender_id), ...teamwork.notes.map((n) => n.author_id), ...teamwork.history.map((h) => h.agent_id)] },
   });
+  const teamNames = Object.fromEntries(teamwork.teams.map((t) => [t.id, t.name]));
   const contact = labels.contacts[conv.contact_id] ?? "Unknown contact";
   const channel = labels.channels[conv.channel_id];
   const canWrite = roleAllows(me.role, "conversations:write");
   const done = DONE[c.req.query("done") ?? ""];
-  const hasErrors = !!(forms.reply?.errors || forms.state?.errors || forms.assignee?.errors || forms.annotation?.errors);
+  const hasErrors = !!(forms.reply?.errors || forms.state?.errors || forms.assignee?.errors || forms.annotation?.errors || forms.note?.errors || forms.team?.errors);
   // Live appends belong after the newest message, so only the last page listens.
   const live = !thread.next_cursor;
 
@@ -232,6 +311,7 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
     <Layout title={`${contact} · Inbox`} hasErrors={hasErrors} signedIn={{ email: me.email, csrf: me.csrf }}>
       <AppNav current="inbox" role={me.role} />
       <InboxStyles />
+      <style dangerouslySetInnerHTML={{ __html: NOTES_CSS }} />
       <p class="crumbs"><a href="/app/inbox">← All conversations</a></p>
       <div class="ws-head">
         <div>
@@ -239,8 +319,9 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
           <dl class="meta">
             <div><dt>Channel</dt><dd>{channel ? `${channel.name} (${CHANNEL_TYPE_LABELS[channel.type] ?? channel.type})` : "—"}</dd></div>
             <div><dt>State</dt><dd><span class={`pill state-${conv.state}`} data-conversation-state>{STATE_LABELS[conv.state]}</span></dd></div>
+            <div><dt>Team</dt><dd data-conversation-team>{conv.team_id ? (teamNames[conv.team_id] ?? "—") : "No team"}</dd></div>
             <div><dt>Assignee</dt><dd data-conversation-assignee>{conv.assignee_id ? (labels.people[conv.assignee_id] ?? "Former member") : "Unassigned"}</dd></div>
-            <div><dt>Priority</dt><dd><PriorityBadge priority={conv.priority} /></dd></div>
+            <div><dt>Priority</dt><dd><PriorityBadge priority={conv.priority} /><SlaBadge conv={conv} /></dd></div>
             <div><dt>Language</dt><dd><LanguageTag code={conv.language} /></dd></div>
             <div><dt>Sentiment</dt><dd><SentimentTag label={conv.sentiment?.label} /></dd></div>
             <div>
@@ -282,6 +363,8 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
           <section class="card" aria-labelledby="reply">
             {canWrite ? <ReplyForm id={conv.id} csrf={me.csrf} state={forms.reply} /> : <p class="empty">Your role can read this conversation but not reply.</p>}
           </section>
+          <NotesSection conv={conv} notes={teamwork.notes} labels={labels} csrf={me.csrf} canWrite={canWrite} state={forms.note} />
+          <InboxAssist c={c} conversationId={conv.id} role={me.role} messages={thread.data} />
         </div>
         <aside class="card" aria-label="Conversation settings">
           <h2>Details</h2>
@@ -289,13 +372,16 @@ export async function renderThread(c: Context<AppEnv>, forms: ThreadForms = {}, 
             <>
               <StateForm conv={conv} csrf={me.csrf} state={forms.state} />
               <AssigneeForm conv={conv} members={members} csrf={me.csrf} state={forms.assignee} />
+              <TeamForm conv={conv} teams={teamwork.teams} csrf={me.csrf} state={forms.team} />
             </>
           ) : (
             <p class="empty">Your role cannot change state or assignee.</p>
           )}
+          <AssignmentHistory history={teamwork.history} labels={labels} teams={teamNames} />
         </aside>
       </div>
       <InboxScript />
+      <script src={PRESENCE_JS_PATH} defer />
     </Layout>,
     status,
   );
