@@ -42,6 +42,8 @@ function emittedTypes(): Emitted {
     for (const m of text.matchAll(/\b(emitEvents?|recordChange)\s*\(/g)) {
       if (text.slice(Math.max(0, m.index - 20), m.index).includes("function")) continue;
       const call = callText(text, m.index + m[0].length - 1);
+      // A change recorded without `event:` is an audit row only, not an outbox event.
+      if (m[1] === "recordChange" && !/\bevent:/.test(call)) continue;
       const keys = m[1] === "recordChange" ? /\baction:\s*"([^"]+)"/g : /"([^"]+)"/g;
       for (const lit of call.matchAll(keys)) if (EVENT_NAME.test(lit[1]!)) literals.set(lit[1]!, file);
       for (const t of call.matchAll(/\btype:\s*`([a-z_]+\.)\$\{/g)) prefixes.set(t[1]!, file);

@@ -108,7 +108,7 @@ export async function runAnswer(
     language,
     generator,
     onGenerated: async (usage) => {
-      await emitEvent(tx, { tenantId, type: "ai.call", aggregateType: "ai_call", aggregateId: crypto.randomUUID(), payload: { provider: generator!.provider, purpose: "knowledge.answer", input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, at: new Date().toISOString() } });
+      await emitEvent(tx, { tenantId, type: "ai.call", aggregateType: "ai_call", aggregateId: crypto.randomUUID(), payload: { provider: generator!.provider, purpose: "knowledge_answer", input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, at: new Date().toISOString() } });
     },
   });
   await logQuery(tx, tenantId, origin, {
