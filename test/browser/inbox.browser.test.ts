@@ -152,11 +152,17 @@ describe("inbox and web chat widget", () => {
         return agent.locator("#inbox-list tbody tr").first().innerText();
       }, { timeout: 20_000, interval: 500 })
       .toMatch(/Shop chat \(Web chat\)[\s\S]*Awaiting customer[\s\S]*Unassigned/);
-    await agent.getByRole("link", { name: "Awaiting customer" }).click();
+    // The state filter is a plain GET form (it keeps the queue view and the other filters).
+    await agent.getByLabel("State").selectOption("awaiting_customer");
+    await agent.getByRole("button", { name: "Filter" }).click();
+    await agent.waitForURL((u) => u.searchParams.get("state") === "awaiting_customer");
     expect(await agent.locator("#inbox-list tbody tr").count(), await textOf(agent)).toBe(1);
-    await agent.getByRole("link", { name: "Resolved" }).click();
+    await agent.getByLabel("State").selectOption("resolved");
+    await agent.getByRole("button", { name: "Filter" }).click();
+    await agent.waitForURL((u) => u.searchParams.get("state") === "resolved");
     expect(await agent.locator("#inbox-list").innerText()).toContain("No conversations are resolved");
-    await agent.getByRole("link", { name: "All" }).click();
+    await agent.getByRole("link", { name: "Clear filters" }).click();
+    await agent.waitForURL((u) => u.pathname === "/app/inbox" && !u.searchParams.has("state"));
     await shot(agent, "2-inbox-list");
 
     await agent.locator("#inbox-list tbody tr a").first().click();
