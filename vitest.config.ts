@@ -42,6 +42,9 @@ export default defineConfig(async () => {
   return {
     test: {
       globalSetup: ["./test/global-setup.ts"],
+      // Test files mostly wait (on the database, on thread objects' alarms, on module loading), so two run
+      // side by side even on two cores; each makes its own workspaces, so they do not see each other.
+      maxWorkers: 2,
       projects: [
         {
           plugins: [
@@ -86,6 +89,21 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            // Each test file's isolate fetches every module it imports one at a time from Vite; the
+            // dependencies with hundreds of files (zod, drizzle, stripe, hono) are pre-bundled into one each.
+            deps: {
+              optimizer: {
+                ssr: {
+                  enabled: true,
+                  include: [
+                    "zod", "drizzle-orm", "drizzle-orm/pg-core", "drizzle-orm/batch", "drizzle-orm/neon-serverless", "drizzle-orm/neon-http",
+                    "stripe", "hono", "hono/body-limit", "hono/factory", "hono/jsx", "hono/cookie", "hono/secure-headers", "hono/http-exception", "hono/html",
+                    "@hono/zod-openapi", "jose", "@neondatabase/serverless", "@marcbachmann/cel-js", "@date-fns/tz", "date-fns", "postal-mime", "mimetext/browser",
+                    "@dagrejs/dagre", "openapi-fetch", "fast-check",
+                  ],
+                },
+              },
+            },
             include: ["test/**/*.test.ts", "src/**/*.test.ts", "durable-objects/**/*.test.ts"],
             exclude: ["test/browser/**"],
             testTimeout: 30_000,
