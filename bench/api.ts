@@ -23,7 +23,7 @@ import { generateCredentialsKeys } from "../scripts/lib/credentials-keys.ts";
 import { freePort } from "../scripts/lib/free-port.ts";
 import { generateSigningKeys } from "../scripts/lib/jwt-keys.ts";
 import { startStack } from "../scripts/lib/stack.ts";
-import { type Bench, drain, drive, pct, signed } from "./harness.ts";
+import { type Bench, drain, drive, pct, scratchDatabase, signed } from "./harness.ts";
 import type { LoadRequest } from "./load-driver.ts";
 import { fmt, printTable, type Row, statusList } from "./table.ts";
 
@@ -45,18 +45,9 @@ if (!Number.isInteger(CONVERSATIONS) || CONVERSATIONS < 1) throw new Error("--co
 let dropDatabase: (() => Promise<void>) | undefined;
 let databaseUrl: string | undefined;
 if (args["pg-server"]) {
-  const serverUrl = new URL(args["pg-server"]);
-  const name = `parley_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl.toString() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${name}`;
-  databaseUrl = dbUrl.toString();
-  dropDatabase = async () => {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  };
+  const scratch = await scratchDatabase(args["pg-server"]);
+  databaseUrl = scratch.url;
+  dropDatabase = scratch.drop;
 }
 
 const stack = await startStack({

@@ -34,7 +34,7 @@ import { startStack } from "../scripts/lib/stack.ts";
 import type { FlowPorts, FlowState } from "../src/flows/interpreter.ts";
 import { understandOffline } from "../src/understanding/offline/annotator.ts";
 import { startEdge, type Delivery } from "./brain-edge.ts";
-import { pct, sleep } from "./harness.ts";
+import { pct, scratchDatabase, sleep } from "./harness.ts";
 import type { LoadRequest } from "./load-driver.ts";
 import { fmt, printTable, type Row } from "./table.ts";
 import { resolveExtensionlessImports } from "./ts-resolve.ts";
@@ -166,18 +166,9 @@ async function endToEnd() {
   let dropDatabase: (() => Promise<void>) | undefined;
   let databaseUrl: string | undefined;
   if (args["pg-server"]) {
-    const serverUrl = new URL(args["pg-server"]);
-    const name = `parley_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: serverUrl.toString() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const dbUrl = new URL(serverUrl);
-    dbUrl.pathname = `/${name}`;
-    databaseUrl = dbUrl.toString();
-    dropDatabase = async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
+    const scratch = await scratchDatabase(args["pg-server"]);
+    databaseUrl = scratch.url;
+    dropDatabase = scratch.drop;
   }
   const edge = await startEdge();
   const d = edge.doubleUrl;

@@ -1,7 +1,7 @@
 // What every benchmark scenario shares: the stack under test, a signed-webhook job builder, the
 // database checks, and the CPU meter over the stack's processes.
 import { createHmac } from "node:crypto";
-import type pg from "pg";
+import pg from "pg";
 import type { Stack } from "../scripts/lib/stack.ts";
 import { selfCpu, treeCpu } from "./cpu.ts";
 import { driveInChildProcess, type LoadRequest, type LoadResult } from "./load-driver.ts";
@@ -107,5 +107,27 @@ export function cpuMeter(b: Bench) {
       postgres: !b.realServer ? self : b.postmasterPid ? end.server - start.server : Number.NaN,
       bridge: b.realServer ? self : 0,
     };
+  };
+}
+
+/**
+ * A fresh database on a real PostgreSQL server (`--pg-server`) for one bench run; `drop` removes it,
+ * forcibly, and closes the admin connection that made it.
+ */
+export async function scratchDatabase(server: string): Promise<{ url: string; admin: pg.Client; drop: () => Promise<void> }> {
+  const serverUrl = new URL(server);
+  const name = `parley_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl.toString() });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/${name}`;
+  return {
+    url: dbUrl.toString(),
+    admin,
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
   };
 }

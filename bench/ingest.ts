@@ -40,7 +40,7 @@ import { startStack } from "../scripts/lib/stack.ts";
 import { chaosScenario } from "./chaos.ts";
 import { type FirstMessageFigures, firstMessageScenario } from "./first-messages.ts";
 import { cpuAvailable, readStat } from "./cpu.ts";
-import { type Bench, pct } from "./harness.ts";
+import { type Bench, pct, scratchDatabase } from "./harness.ts";
 import { chaosRows, throughputRows } from "./report.ts";
 import { fmt, printTable, type Row, statusList } from "./table.ts";
 import { throughputScenario } from "./throughput.ts";
@@ -79,20 +79,11 @@ let dropDatabase: (() => Promise<void>) | undefined;
 let databaseUrl: string | undefined;
 let postmasterPid: number | undefined;
 if (args["pg-server"]) {
-  const serverUrl = new URL(args["pg-server"]);
-  const name = `parley_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl.toString() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${name}`;
-  databaseUrl = dbUrl.toString();
-  dropDatabase = async () => {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  };
+  const scratch = await scratchDatabase(args["pg-server"]);
+  databaseUrl = scratch.url;
+  dropDatabase = scratch.drop;
   // On this machine the server's CPU can be read from /proc: a backend's parent is the postmaster.
-  const backend = Number((await admin.query("select pg_backend_pid() as pid")).rows[0].pid);
+  const backend = Number((await scratch.admin.query("select pg_backend_pid() as pid")).rows[0].pid);
   const parent = readStat(`/proc/${backend}/stat`)?.ppid;
   if (parent && /postgres|postmaster/.test(readStat(`/proc/${parent}/stat`)?.comm ?? "")) postmasterPid = parent;
 }
