@@ -106,8 +106,10 @@ export default defineConfig(async () => {
             },
             include: ["test/**/*.test.ts", "src/**/*.test.ts", "durable-objects/**/*.test.ts"],
             exclude: ["test/browser/**"],
-            testTimeout: 30_000,
-            hookTimeout: 60_000,
+            // Two files share the one embedded database, which runs one transaction at a time: a check
+            // can wait behind another file's long transaction without anything being wrong.
+            testTimeout: 60_000,
+            hookTimeout: 90_000,
           },
         },
         {

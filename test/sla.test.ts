@@ -151,3 +151,13 @@ describe("SLA clocks on conversations", () => {
     expect(stored).toBeUndefined();
   });
 });
+
+describe("reports", () => {
+  it("refuses a period that is not a real date or runs backwards, naming the field", async () => {
+    const t = await createTenant();
+    expectError(await call("GET", "/v1/reports?from=2026-02-30T00:00:00Z", { token: t.owner.token }), 400, "VALIDATION_FAILED");
+    expectError(await call("GET", "/v1/reports?to=2026-13-01T00:00:00Z", { token: t.owner.token }), 400, "VALIDATION_FAILED");
+    expectError(await call("GET", "/v1/reports?from=2026-06-02T00:00:00Z&to=2026-06-01T00:00:00Z", { token: t.owner.token }), 400, "VALIDATION_FAILED");
+    expectStatus(await call("GET", "/v1/reports", { token: t.owner.token }), 200);
+  });
+});

@@ -49,6 +49,8 @@ export async function getReport({ ctx, input }: { ctx: ServiceContext; input: Re
   const from = input.from ? new Date(input.from) : new Date(to.getTime() - 30 * DAY);
   // Outside this range Postgres refuses the timestamp (year 0) or the period is meaningless.
   for (const [field, d] of [["from", from], ["to", to]] as const) {
+    // A well-formed but impossible date (2026-02-30T00:00:00Z) parses to NaN, which no comparison catches.
+    if (Number.isNaN(d.getTime())) throw new AppError("VALIDATION_FAILED", `${field} is not a real date`, { field });
     if (d.getTime() < Date.UTC(1970, 0, 1) || d.getTime() > Date.UTC(9999, 0, 1)) throw new AppError("VALIDATION_FAILED", `${field} must be between 1970 and 9999`, { field });
   }
   if (from >= to) throw new AppError("VALIDATION_FAILED", "from must be before to", { field: "from" });
