@@ -42,9 +42,10 @@ export default defineConfig(async () => {
   return {
     test: {
       globalSetup: ["./test/global-setup.ts"],
-      // Test files mostly wait (on the database, on thread objects' alarms, on module loading), so two run
-      // side by side even on two cores; each makes its own workspaces, so they do not see each other.
-      maxWorkers: 2,
+      // One file at a time: the embedded database runs one transaction at a time, and a file with long
+      // bursts of them (routing's 1,000 concurrent assignments) stalled another file's checks past their
+      // timeout when two ran side by side.
+      maxWorkers: 1,
       projects: [
         {
           plugins: [
@@ -106,8 +107,7 @@ export default defineConfig(async () => {
             },
             include: ["test/**/*.test.ts", "src/**/*.test.ts", "durable-objects/**/*.test.ts"],
             exclude: ["test/browser/**"],
-            // Two files share the one embedded database, which runs one transaction at a time: a check
-            // can wait behind another file's long transaction without anything being wrong.
+            // A check can wait behind a burst of the same file's transactions on the embedded database.
             testTimeout: 60_000,
             hookTimeout: 90_000,
           },
