@@ -1,7 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { CONVERSATION_STATES } from "../../db/schema";
 import { listConversations } from "../../services/conversations/conversations";
-import { withSla } from "../../services/sla/attach";
 import { ConversationSchema } from "../../services/conversations/model";
 import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
@@ -37,4 +36,4 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) =>
-  c.json(await listConversations({ ctx: c.get("ctx"), input: c.req.valid("query") }).then(async (page) => ({ ...page, data: await withSla(c.get("ctx"), page.data) })), 200);
+  c.json(await listConversations({ ctx: c.get("ctx"), input: c.req.valid("query") }), 200);

@@ -14,6 +14,7 @@ import type { CallSummary } from "../escalations/model";
 import type { Priority } from "../../understanding/port";
 import type { ServiceContext } from "../context";
 import { toAnnotations, toConversation, toMessage, type Conversation, type Message } from "./model";
+import { slaViewReads, slaViewsOf } from "../sla/clocks";
 
 export async function findConversation(tx: Tx, id: string, lock = false) {
   const q = tx.select().from(conversations).where(eq(conversations.id, id)).limit(1);
@@ -23,7 +24,8 @@ export async function findConversation(tx: Tx, id: string, lock = false) {
 }
 
 export async function listConversations({ ctx, input }: { ctx: ServiceContext; input: { state?: ConversationState; assignee_id?: string; priority?: Priority[]; cursor?: string; limit: number } }) {
-  const filters: SQL[] = [];
+  // The tenant as well as RLS: the list's index (0016) leads with it.
+  const filters: SQL[] = [eq(conversations.tenantId, ctx.tenantId ?? "")];
   if (input.state) filters.push(eq(conversations.state, input.state));
   if (input.assignee_id) filters.push(eq(conversations.assigneeId, input.assignee_id));
   if (input.priority?.length) filters.push(inArray(conversations.priority, input.priority));
@@ -31,20 +33,35 @@ export async function listConversations({ ctx, input }: { ctx: ServiceContext; i
   // Most recent activity first; conversations without messages yet sort by creation.
   const activity = sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
   if (after) filters.push(sql`(${activity}, ${conversations.id}) < (${after.at}, ${after.id})`);
-  // One round trip: the credential check and the page in one batch.
+  const where = and(...filters);
+  // One round trip: the credential check, the page and the page's SLA clocks in one batch (the clocks
+  // read the same page again as a subquery, in the same transaction).
   const {
-    results: [rows],
+    results: [rows, ...sla],
   } = await readTenant(ctx, "conversations:read", (db) => [
     db
       .select({ row: conversations, activity })
       .from(conversations)
-      .where(filters.length ? and(...filters) : undefined)
+      .where(where)
       .orderBy(desc(activity), desc(conversations.id))
       .limit(input.limit + 1),
+    ...slaViewReads(
+      db,
+      db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(where)
+        .orderBy(desc(activity), desc(conversations.id))
+        .limit(input.limit),
+    ),
   ] as const);
+  const views = slaViewsOf(sla);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
-  return { data: page.map((r) => toConversation(r.row)), next_cursor: rows.length > input.limit && last ? encodeCursor(new Date(last.activity), last.row.id) : null };
+  return {
+    data: page.map((r) => ({ ...toConversation(r.row), sla: views.get(r.row.id) ?? null })),
+    next_cursor: rows.length > input.limit && last ? encodeCursor(new Date(last.activity), last.row.id) : null,
+  };
 }
 
 /** One conversation, with its call summary once one was written (the conversation ended or was handed over). */

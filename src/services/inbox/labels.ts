@@ -1,4 +1,6 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, type SQLWrapper } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type * as schema from "../../db/schema";
 import { channels, contacts, tenantMembers, users, type ChannelType } from "../../db/schema";
 import { readTenant } from "../access-read";
 import type { ServiceContext } from "../context";
@@ -21,6 +23,29 @@ export function contactLabel(c: { name: string | null; emails: string[]; phones:
   return external ? `Visitor ${external.slice(-6)}` : "Unknown contact";
 }
 
+type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** Ids: a list, or a subquery selecting them (so the names come in the same batch as the page). */
+type Ids = string[] | SQLWrapper;
+
+/** The three lookups behind `inboxLabels`, for a caller's one-round-trip batch (an empty list matches nothing). */
+export function labelReads(db: ReadDb, ids: { contactIds: Ids; channelIds: Ids; userIds: Ids }) {
+  return [
+    db.select({ id: contacts.id, name: contacts.name, emails: contacts.emails, phones: contacts.phones, externalIds: contacts.externalIds }).from(contacts).where(inArray(contacts.id, ids.contactIds)),
+    db.select({ id: channels.id, name: channels.name, type: channels.type }).from(channels).where(inArray(channels.id, ids.channelIds)),
+    // Through tenant_members, so only people of this workspace are ever named.
+    db.select({ id: users.id, name: users.name, email: users.email }).from(tenantMembers).innerJoin(users, eq(users.id, tenantMembers.userId)).where(inArray(tenantMembers.userId, ids.userIds)),
+  ] as const;
+}
+
+type Reads = ReturnType<typeof labelReads>;
+export function labelsOf([contactRows, channelRows, peopleRows]: readonly [Awaited<Reads[0]>, Awaited<Reads[1]>, Awaited<Reads[2]>]): InboxLabels {
+  return {
+    contacts: Object.fromEntries(contactRows.map((c) => [c.id, contactLabel(c)])),
+    channels: Object.fromEntries(channelRows.map((c) => [c.id, { name: c.name, type: c.type }])),
+    people: Object.fromEntries(peopleRows.map((p) => [p.id, p.name?.trim() || p.email])),
+  };
+}
+
 /**
  * The names an inbox page shows next to conversations, in one round trip: the conversation
  * rows carry only ids. Soft-deleted contacts and channels keep their names here (history stays legible).
@@ -29,21 +54,7 @@ export function contactLabel(c: { name: string | null; emails: string[]; phones:
  *   const labels = await inboxLabels({ ctx, input: { contactIds: page.data.map((c) => c.contact_id), channelIds: [...], userIds: [...] } });
  */
 export async function inboxLabels({ ctx, input }: { ctx: ServiceContext; input: { contactIds: Array<string | null>; channelIds: Array<string | null>; userIds: Array<string | null> } }): Promise<InboxLabels> {
-  const contactIds = unique(input.contactIds);
-  const channelIds = unique(input.channelIds);
-  const userIds = unique(input.userIds);
-  // One round trip: the credential check and the three lookups in one batch (an empty list matches nothing).
-  const {
-    results: [contactRows, channelRows, peopleRows],
-  } = await readTenant(ctx, "conversations:read", (db) => [
-    db.select({ id: contacts.id, name: contacts.name, emails: contacts.emails, phones: contacts.phones, externalIds: contacts.externalIds }).from(contacts).where(inArray(contacts.id, contactIds)),
-    db.select({ id: channels.id, name: channels.name, type: channels.type }).from(channels).where(inArray(channels.id, channelIds)),
-    // Through tenant_members, so only people of this workspace are ever named.
-    db.select({ id: users.id, name: users.name, email: users.email }).from(tenantMembers).innerJoin(users, eq(users.id, tenantMembers.userId)).where(inArray(tenantMembers.userId, userIds)),
-  ] as const);
-  return {
-    contacts: Object.fromEntries(contactRows.map((c) => [c.id, contactLabel(c)])),
-    channels: Object.fromEntries(channelRows.map((c) => [c.id, { name: c.name, type: c.type }])),
-    people: Object.fromEntries(peopleRows.map((p) => [p.id, p.name?.trim() || p.email])),
-  };
+  // One round trip: the credential check and the three lookups in one batch.
+  const { results } = await readTenant(ctx, "conversations:read", (db) => labelReads(db, { contactIds: unique(input.contactIds), channelIds: unique(input.channelIds), userIds: unique(input.userIds) }));
+  return labelsOf(results);
 }

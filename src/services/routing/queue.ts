@@ -1,8 +1,7 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
-import { conversations, teamMembers, teams, type ConversationState } from "../../db/schema";
-import { withTenant } from "../access";
-import type { ServiceContext } from "../context";
-import { toConversation, type Conversation } from "../conversations/model";
+import { and, eq, inArray, isNull, ne, isNotNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type * as schema from "../../db/schema";
+import { agents, channels, conversations, teamMembers, teams, tenantMembers, type ConversationState } from "../../db/schema";
 import { urgencyOrder } from "./urgency";
 
 export const QUEUE_VIEWS = ["mine", "teams", "unassigned", "all"] as const;
@@ -19,51 +18,107 @@ export interface QueueInput {
   limit: number;
 }
 
+/** Either path's query builder: a transaction's, or the one-round-trip batch's. */
+type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/**
+ * The signed-in user, as the credential check of the same transaction set it (null for a key): the
+ * queue's reads can then go in one batch with that check, without knowing the user beforehand.
+ */
+const ME = sql`nullif(current_setting('app.user_id', true), '')::uuid`;
+
+function queueWhere(tenantId: string, input: QueueInput): SQL {
+  const filters: SQL[] = [eq(conversations.tenantId, tenantId)];
+  if (input.view === "mine") filters.push(sql`${conversations.assigneeId} = ${ME}`);
+  if (input.view === "teams") filters.push(sql`${conversations.teamId} in (select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.userId} = ${ME})`);
+  if (input.view === "unassigned") filters.push(sql`${conversations.assigneeId} is null and ${conversations.state} <> 'resolved'`);
+  if (input.state) filters.push(eq(conversations.state, input.state));
+  else if (input.view !== "all") filters.push(sql`${conversations.state} <> 'resolved'`);
+  if (input.priority) filters.push(eq(conversations.priority, input.priority));
+  if (input.team_id) filters.push(eq(conversations.teamId, input.team_id));
+  if (input.channel_id) filters.push(eq(conversations.channelId, input.channel_id));
+  if (input.language) filters.push(eq(conversations.language, input.language));
+  return and(...filters)!;
+}
+
+const queueOrder = () => [sql`${conversations.state} = 'resolved'`, sql`${urgencyOrder(sql`${conversations}`)}`, sql`coalesce(${conversations.lastCustomerMessageAt}, ${conversations.createdAt}) asc`, conversations.id];
+const pageOf = (input: QueueInput) => Math.max(1, input.page ?? 1);
+
 /**
  * The agent's queue, ordered like seed 002's `v_agent_queue`: priority, then SLA urgency (the nearest
  * due time), then the longest-waiting customer. Views: assigned to me, my teams', unassigned (not
  * resolved), or everything. Paged by offset: the order moves as priorities and clocks change, so a
- * keyset cursor would skip or repeat rows anyway.
+ * keyset cursor would skip or repeat rows anyway. One row more than the page tells whether there is more.
  */
-export async function listQueue({ ctx, input }: { ctx: ServiceContext; input: QueueInput }) {
-  return withTenant(ctx, "conversations:read", async (tx, p) => {
-    const me = p.type === "user" ? p.userId : null;
-    const filters: SQL[] = [eq(conversations.tenantId, p.tenant.id)];
-    if (input.view === "mine") filters.push(me ? eq(conversations.assigneeId, me) : sql`false`);
-    if (input.view === "teams") filters.push(me ? sql`${conversations.teamId} in (select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.userId} = ${me}::uuid)` : sql`false`);
-    if (input.view === "unassigned") filters.push(sql`${conversations.assigneeId} is null and ${conversations.state} <> 'resolved'`);
-    if (input.state) filters.push(eq(conversations.state, input.state));
-    else if (input.view !== "all") filters.push(sql`${conversations.state} <> 'resolved'`);
-    if (input.priority) filters.push(eq(conversations.priority, input.priority));
-    if (input.team_id) filters.push(eq(conversations.teamId, input.team_id));
-    if (input.channel_id) filters.push(eq(conversations.channelId, input.channel_id));
-    if (input.language) filters.push(eq(conversations.language, input.language));
-    const page = Math.max(1, input.page ?? 1);
-    const rows = await tx
-      .select()
-      .from(conversations)
-      .where(and(...filters))
-      .orderBy(sql`${conversations.state} = 'resolved'`, sql`${urgencyOrder(sql`${conversations}`)}`, sql`coalesce(${conversations.lastCustomerMessageAt}, ${conversations.createdAt}) asc`, conversations.id)
-      .limit(input.limit + 1)
-      .offset((page - 1) * input.limit);
-    return { data: rows.slice(0, input.limit).map(toConversation) as Conversation[], page, has_more: rows.length > input.limit };
-  });
+export function queuePageQuery(db: ReadDb, tenantId: string, input: QueueInput) {
+  return db
+    .select()
+    .from(conversations)
+    .where(queueWhere(tenantId, input))
+    .orderBy(...queueOrder())
+    .limit(input.limit + 1)
+    .offset((pageOf(input) - 1) * input.limit);
 }
 
-/** What the inbox's filters offer: the workspace's teams (mine marked) and the languages seen. */
-export async function queueFacets({ ctx }: { ctx: ServiceContext }) {
-  return withTenant(ctx, "conversations:read", async (tx, p) => {
-    const me = p.type === "user" ? p.userId : null;
-    const teamRows = await tx
-      .select({ id: teams.id, name: teams.name, mine: sql<boolean>`exists (select 1 from ${teamMembers} where ${teamMembers.teamId} = ${teams.id} and ${teamMembers.userId} = ${me}::uuid)` })
+/** The ids of the same page, as a subquery: the page's SLA clocks and names read in the same batch. */
+export function queuePageIds(db: ReadDb, tenantId: string, input: QueueInput): SQLWrapper {
+  return db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(queueWhere(tenantId, input))
+    .orderBy(...queueOrder())
+    .limit(input.limit)
+    .offset((pageOf(input) - 1) * input.limit);
+}
+
+type Row = typeof conversations.$inferSelect;
+export function queuePageOf(rows: Row[], input: QueueInput) {
+  return { rows: rows.slice(0, input.limit), page: pageOf(input), has_more: rows.length > input.limit };
+}
+
+/** What the inbox's filters offer: the workspace's teams (mine marked), the languages seen, channels, and my availability. */
+export function queueFacetReads(db: ReadDb, tenantId: string) {
+  return [
+    db
+      .select({ id: teams.id, name: teams.name, mine: sql<boolean>`exists (select 1 from ${teamMembers} where ${teamMembers.teamId} = ${teams.id} and ${teamMembers.userId} = ${ME})` })
       .from(teams)
-      .where(eq(teams.tenantId, p.tenant.id))
-      .orderBy(teams.name);
-    const langs = await tx.execute<{ language: string }>(sql`select distinct language from conversations where tenant_id = ${p.tenant.id}::uuid and language is not null and language <> 'und' and state <> 'resolved' order by language limit 50`);
-    const availability = me
-      ? ((await tx.execute<{ availability: string; member_id: string }>(sql`select coalesce(a.availability, 'offline') as availability, m.id as member_id from tenant_members m left join agents a on a.tenant_id = m.tenant_id and a.user_id = m.user_id where m.tenant_id = ${p.tenant.id}::uuid and m.user_id = ${me}::uuid`)).rows[0] ?? null)
-      : null;
-    const channelRows = await tx.execute<{ id: string; name: string; type: string }>(sql`select id, name, type from channels where tenant_id = ${p.tenant.id}::uuid and deleted_at is null order by name limit 200`);
-    return { teams: teamRows, channels: channelRows.rows, languages: langs.rows.map((r) => r.language), availability: (availability?.availability ?? "offline") as "online" | "away" | "offline", memberId: availability?.member_id ?? null };
-  });
+      .where(eq(teams.tenantId, tenantId))
+      .orderBy(teams.name),
+    db
+      .selectDistinct({ language: conversations.language })
+      .from(conversations)
+      .where(and(eq(conversations.tenantId, tenantId), isNotNull(conversations.language), ne(conversations.language, "und"), ne(conversations.state, "resolved")))
+      .orderBy(conversations.language)
+      .limit(50),
+    db
+      .select({ availability: sql<string>`coalesce(${agents.availability}, 'offline')`, memberId: tenantMembers.id })
+      .from(tenantMembers)
+      .leftJoin(agents, and(eq(agents.tenantId, tenantMembers.tenantId), eq(agents.userId, tenantMembers.userId)))
+      .where(and(eq(tenantMembers.tenantId, tenantId), sql`${tenantMembers.userId} = ${ME}`)),
+    db
+      .select({ id: channels.id, name: channels.name, type: channels.type })
+      .from(channels)
+      .where(and(eq(channels.tenantId, tenantId), isNull(channels.deletedAt)))
+      .orderBy(channels.name)
+      .limit(200),
+  ] as const;
+}
+
+type FacetReads = ReturnType<typeof queueFacetReads>;
+export type QueueFacets = ReturnType<typeof queueFacetsOf>;
+export function queueFacetsOf([teamRows, langs, availability, channelRows]: readonly [Awaited<FacetReads[0]>, Awaited<FacetReads[1]>, Awaited<FacetReads[2]>, Awaited<FacetReads[3]>]) {
+  const mine = availability[0];
+  return {
+    teams: teamRows,
+    channels: channelRows,
+    languages: langs.map((r) => r.language!).filter(Boolean),
+    availability: (mine?.availability ?? "offline") as "online" | "away" | "offline",
+    memberId: mine?.memberId ?? null,
+  };
+}
+
+/** Ids of the contacts, channels and assignees of the conversations a subquery selects (for their names). */
+export function pageColumnIds(db: ReadDb, ids: SQLWrapper) {
+  const of = (col: typeof conversations.contactId | typeof conversations.channelId | typeof conversations.assigneeId) => db.select({ id: col }).from(conversations).where(inArray(conversations.id, ids));
+  return { contactIds: of(conversations.contactId), channelIds: of(conversations.channelId), userIds: of(conversations.assigneeId) };
 }

@@ -1,5 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Tx } from "../../db/client";
+import type * as schema from "../../db/schema";
 import { channels, contacts, conversationSlas, conversations, slaEvents, type SlaTargets } from "../../db/schema";
 import { emitEvents } from "../audit";
 import { businessMsBetween } from "../../sla/business-hours";
@@ -8,6 +10,10 @@ import type { ConversationSla } from "./model";
 import { choosePolicy, policiesOf, resolveTargets, type SelectionFacts } from "./select";
 
 type SlaRow = typeof conversationSlas.$inferSelect;
+/** Either path's query builder: a transaction's, or the one-round-trip batch's. */
+type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** Conversation ids: a list, or a subquery that selects them. */
+type Ids = string[] | SQLWrapper;
 
 /** Everything the clocks and the policy choice read about one conversation, in one query. */
 export interface ConversationFacts extends SelectionFacts {
@@ -23,10 +29,13 @@ export interface ConversationFacts extends SelectionFacts {
   awaitingReplySince: number | null;
 }
 
-export async function loadFacts(tx: Tx, ids: string[]): Promise<ConversationFacts[]> {
-  if (ids.length === 0) return [];
+/**
+ * The facts query over `ids`: a list, or a subquery selecting them, so a page's reads can ask for its
+ * conversations' facts in the same batch as the page itself.
+ */
+export function factsQuery(db: ReadDb, ids: Ids) {
   const agentMark = sql`coalesce(${conversations.lastAgentMessageAt}, ${conversations.firstResponseAt})`;
-  const rows = await tx
+  return db
     .select({
       id: conversations.id,
       tenantId: conversations.tenantId,
@@ -50,7 +59,14 @@ export async function loadFacts(tx: Tx, ids: string[]): Promise<ConversationFact
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(inArray(conversations.id, ids));
-  return rows.map((r) => ({ ...r, awaitingReplySince: r.awaitingReplySince === null ? null : Number(r.awaitingReplySince) }));
+}
+
+type FactsRow = Awaited<ReturnType<typeof factsQuery>>[number];
+const toFacts = (rows: FactsRow[]): ConversationFacts[] => rows.map((r) => ({ ...r, awaitingReplySince: r.awaitingReplySince === null ? null : Number(r.awaitingReplySince) }));
+
+export async function loadFacts(tx: Tx, ids: string[]): Promise<ConversationFacts[]> {
+  if (ids.length === 0) return [];
+  return toFacts(await factsQuery(tx, ids));
 }
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
@@ -196,17 +212,34 @@ export async function fireDueSla(tx: Tx, tenantId: string, conversationId: strin
   return { fired, nextCheckAt: ahead.length ? Math.min(...ahead) : null, threadKey: result.facts.threadKey };
 }
 
-/** The `sla` field of many conversations, computed as of now (null for those without a policy). */
-export async function slaViews(tx: Tx, ids: string[], now = Date.now()): Promise<Map<string, ConversationSla>> {
+/**
+ * The reads behind `slaViews`, to put in a caller's one-round-trip batch: `ids` may be a subquery
+ * (the page's own), so the clocks of a page come back with the page.
+ *
+ * @example
+ *   const { results: [rows, ...sla] } = await readTenant(ctx, "conversations:read", (db) => [page(db), ...slaViewReads(db, pageIds(db))] as const);
+ *   const views = slaViewsOf(sla);
+ */
+export function slaViewReads(db: ReadDb, ids: Ids) {
+  // Facts and breaches only for the conversations a policy applies to (often none of a page).
+  const withPolicy = db.select({ id: conversationSlas.conversationId }).from(conversationSlas).where(inArray(conversationSlas.conversationId, ids));
+  return [
+    db.select().from(conversationSlas).where(inArray(conversationSlas.conversationId, ids)),
+    factsQuery(db, withPolicy),
+    db
+      .selectDistinct({ conversationId: slaEvents.conversationId, metric: slaEvents.metric })
+      .from(slaEvents)
+      .where(and(inArray(slaEvents.conversationId, withPolicy), eq(slaEvents.kind, "breached"))),
+  ] as const;
+}
+
+type Reads = ReturnType<typeof slaViewReads>;
+export type SlaViewRows = readonly [Awaited<Reads[0]>, Awaited<Reads[1]>, Awaited<Reads[2]>];
+
+/** The `sla` field of each conversation with a policy, from `slaViewReads`' rows, as of `now`. */
+export function slaViewsOf([rows, factRows, breaches]: SlaViewRows, now = Date.now()): Map<string, ConversationSla> {
   const out = new Map<string, ConversationSla>();
-  if (ids.length === 0) return out;
-  const rows = await tx.select().from(conversationSlas).where(inArray(conversationSlas.conversationId, ids));
-  if (rows.length === 0) return out;
-  const facts = new Map((await loadFacts(tx, rows.map((r) => r.conversationId))).map((f) => [f.id, f]));
-  const breaches = await tx
-    .selectDistinct({ conversationId: slaEvents.conversationId, metric: slaEvents.metric })
-    .from(slaEvents)
-    .where(and(inArray(slaEvents.conversationId, rows.map((r) => r.conversationId)), eq(slaEvents.kind, "breached")));
+  const facts = new Map(toFacts(factRows).map((f) => [f.id, f]));
   for (const row of rows) {
     const f = facts.get(row.conversationId);
     if (!f) continue;
@@ -229,11 +262,14 @@ export async function slaViews(tx: Tx, ids: string[], now = Date.now()): Promise
   return out;
 }
 
-/** The calendar a conversation's clocks run on, for the inbox badge. */
-export async function targetsOf(tx: Tx, ids: string[]): Promise<Map<string, SlaTargets>> {
+/** The calendar each conversation's clocks run on (for the inbox badge), from `slaViewReads`' rows. */
+export const slaTargetsOf = ([rows]: SlaViewRows): Map<string, SlaTargets> => new Map(rows.map((r) => [r.conversationId, r.targets]));
+
+/** The `sla` field of many conversations, computed as of now (null for those without a policy). */
+export async function slaViews(tx: Tx, ids: string[], now = Date.now()): Promise<Map<string, ConversationSla>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.select({ id: conversationSlas.conversationId, targets: conversationSlas.targets }).from(conversationSlas).where(inArray(conversationSlas.conversationId, ids));
-  return new Map(rows.map((r) => [r.id, r.targets]));
+  const [rows, facts, breaches] = slaViewReads(tx, ids);
+  return slaViewsOf([await rows, await facts, await breaches], now);
 }
 
 /**

@@ -1,6 +1,7 @@
-import { withTenant } from "../../services/access";
+import { readTenant } from "../../services/access-read";
+import type { SlaTargets } from "../../db/schema";
 import type { ServiceContext } from "../../services/context";
-import { slaViews, targetsOf } from "../../services/sla/clocks";
+import { slaTargetsOf, slaViewReads, slaViewsOf } from "../../services/sla/clocks";
 import type { ConversationSla } from "../../services/sla/model";
 import { businessMsBetween, openIntervals } from "../../sla/business-hours";
 import { SLA_JS } from "../assets/sla-script";
@@ -43,13 +44,16 @@ export function formatLeft(ms: number): string {
   return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
 
-/** Adds `slaBadge` to each row: one read for the page (used by the inbox list and thread pages). */
+/** Adds `slaBadge` to each row: one read for the page (used by the inbox thread page). */
 export async function withSlaBadges<T extends { id: string }>(ctx: ServiceContext, rows: T[], now = Date.now()): Promise<Array<T & { slaBadge?: SlaBadgeData }>> {
   if (rows.length === 0) return rows;
-  const { views, targets } = await withTenant(ctx, "conversations:read", async (tx) => {
-    const ids = rows.map((r) => r.id);
-    return { views: await slaViews(tx, ids, now), targets: await targetsOf(tx, ids) };
-  });
+  const ids = rows.map((r) => r.id);
+  const { results } = await readTenant(ctx, "conversations:read", (db) => slaViewReads(db, ids));
+  return attachSlaBadges(rows, slaViewsOf(results, now), slaTargetsOf(results), now);
+}
+
+/** Adds `slaBadge` to each row from the page's SLA views and calendars (read in the page's batch). */
+export function attachSlaBadges<T extends { id: string }>(rows: T[], views: Map<string, ConversationSla>, targets: Map<string, SlaTargets>, now = Date.now()): Array<T & { slaBadge?: SlaBadgeData }> {
   let first = true;
   return rows.map((r) => {
     const view = views.get(r.id);
@@ -62,7 +66,7 @@ export async function withSlaBadges<T extends { id: string }>(ctx: ServiceContex
   });
 }
 
-function badgeOf(view: ConversationSla, targets: NonNullable<Awaited<ReturnType<typeof targetsOf>>> extends Map<string, infer V> ? V : never, now: number): SlaBadgeData {
+function badgeOf(view: ConversationSla, targets: SlaTargets, now: number): SlaBadgeData {
   const running = (["first_response", "next_response", "resolution"] as const)
     .map((metric) => ({ metric, due: view[`${metric}_due_at`] }))
     .filter((m): m is { metric: (typeof m)["metric"]; due: string } => m.due !== null)

@@ -2,17 +2,19 @@ import type { Context } from "hono";
 import { CONVERSATION_STATES, type ConversationState } from "../../db/schema";
 import type { AppEnv } from "../../routes/hono-env";
 import type { Conversation } from "../../services/conversations/model";
-import { SlaBadge, withSlaBadges } from "./inbox-sla";
-import { inboxLabels, type InboxLabels } from "../../services/inbox/labels";
-import { roleAllows } from "../../services/permissions";
-import { listQueue, queueFacets, QUEUE_VIEWS, type QueueView } from "../../services/routing/queue";
+import { attachSlaBadges, SlaBadge } from "./inbox-sla";
+import type { InboxLabels } from "../../services/inbox/labels";
+import { AppError, unauthorized } from "../../lib/errors";
+import { ensureCsrfToken } from "../csrf";
+import { QUEUE_VIEWS, type QueueFacets, type QueueView } from "../../services/routing/queue";
+import { inboxQueuePage } from "../../services/inbox/queue-page";
 import { fingerprint } from "../assets/serve";
 import { PRESENCE_JS_PATH } from "../assets/presence-script";
 import { CsrfField } from "../forms";
 import { Layout, render } from "../layout";
 import { requireSession } from "../session";
 import { AppNav } from "./app-nav";
-import { CHANNEL_TYPE_LABELS, InboxScript, InboxStyles, isPriority, LanguageTag, PRIORITIES, PriorityBadge, SentimentTag, isState, STATE_LABELS, UUID, viewer, When } from "./inbox-parts";
+import { CHANNEL_TYPE_LABELS, InboxScript, InboxStyles, isPriority, LanguageTag, PRIORITIES, PriorityBadge, SentimentTag, isState, STATE_LABELS, UUID, When } from "./inbox-parts";
 import { forbiddenPage } from "./status";
 
 const PAGE_SIZE = 50;
@@ -66,7 +68,7 @@ const PriorityFilter = ({ f }: { f: Filters }) => (
   </nav>
 );
 
-type Facets = Awaited<ReturnType<typeof queueFacets>>;
+type Facets = QueueFacets;
 
 /** A plain GET form (works without script): each filter narrows the current queue. */
 const FilterForm = ({ f, facets }: { f: Filters; facets: Facets }) => (
@@ -192,18 +194,19 @@ export async function renderInbox(c: Context<AppEnv>) {
   const redirect = await requireSession(c);
   if (redirect) return redirect;
   const ctx = c.get("ctx");
-  const me = await viewer(c);
-  if (!roleAllows(me.role, "conversations:read")) return forbiddenPage(c, "Your role cannot view conversations.");
   const f = readFilters(c);
-  const [queue, facets] = await Promise.all([
-    listQueue({ ctx, input: { view: f.view, state: f.state, priority: f.priority, team_id: f.team, channel_id: f.channel, language: f.language, page: f.page, limit: PAGE_SIZE } }),
-    queueFacets({ ctx }),
-  ]);
-  const page = { ...queue, data: await withSlaBadges(ctx, queue.data) };
-  const labels = await inboxLabels({
-    ctx,
-    input: { contactIds: page.data.map((x) => x.contact_id), channelIds: page.data.map((x) => x.channel_id), userIds: page.data.map((x) => x.assignee_id) },
-  });
+  // The whole page in one round trip (the credential check decides what its reads see).
+  let view: Awaited<ReturnType<typeof inboxQueuePage>>;
+  try {
+    view = await inboxQueuePage({ ctx, input: { view: f.view, state: f.state, priority: f.priority, team_id: f.team, channel_id: f.channel, language: f.language, page: f.page, limit: PAGE_SIZE } });
+  } catch (err) {
+    if (err instanceof AppError && err.code === "FORBIDDEN") return forbiddenPage(c, "Your role cannot view conversations.");
+    throw err;
+  }
+  if (!view.user || !view.role) throw unauthorized();
+  const me = { email: view.user.email, role: view.role, tenant: view.tenant, csrf: ensureCsrfToken(c) };
+  const { facets, labels } = view;
+  const page = { ...view.queue, data: attachSlaBadges(view.queue.data, view.slaViews, view.slaTargets) };
   const teamNames = Object.fromEntries(facets.teams.map((t) => [t.id, t.name]));
   // Changes whenever anything shown changes: the script swaps the list only then.
   const signature = fingerprint(JSON.stringify([page.data.map((x) => [x.id, x.state, x.assignee_id, x.team_id, x.last_message_at, x.message_count, x.priority, x.language, x.sentiment?.label]), page.has_more]));
