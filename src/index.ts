@@ -7,6 +7,7 @@ import { applyRetention } from "./queues/retention";
 import type { UsageReport } from "./services/billing/usage";
 import { consumeUsageReports } from "./services/billing/usage-report";
 import { receiveRoutedEmail } from "./services/ingest/email-routing";
+import { relaxDueQueues } from "./services/routing/relax";
 
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
 export { ConversationThread } from "../durable-objects/conversation-thread/conversation-thread";
@@ -26,11 +27,11 @@ export default {
   async email(message: ForwardableEmailMessage, env: Env) {
     await receiveRoutedEmail(message, env);
   },
-  /** Every minute (wrangler.toml; the local stack fires it too): the outbox sweep, then log retention. */
+  /** Every minute (wrangler.toml; the local stack fires it too): the outbox sweep, log retention, and routing's skill relaxation. */
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = new Database(loadConfig(env));
     // Independent chores: one failing must not skip the other; the run still reports the failure.
-    const chores = Promise.allSettled([sweepOutbox(db, env), applyRetention(db)]).then((results) => {
+    const chores = Promise.allSettled([sweepOutbox(db, env), applyRetention(db), relaxDueQueues(db)]).then((results) => {
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
     });

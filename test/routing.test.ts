@@ -4,6 +4,7 @@ import { Database } from "../src/db/client";
 import { loadConfig, type Env } from "../src/env";
 import { recordEscalation } from "../src/services/escalations/escalations";
 import { drainWaiting, routeConversation } from "../src/services/routing";
+import { relaxDueQueues } from "../src/services/routing/relax";
 import { call, createTenant, expectStatus, ownerQuery, type TenantHandle } from "./harness";
 
 /**
@@ -133,9 +134,17 @@ describe("routing", () => {
 
     const [german] = await seedConversations(t.id, 1, { language: "de" });
     expect(await inTenant(t.id, (tx) => routeConversation(tx, t.id, german!, { teamId: team }))).toMatchObject({ status: "waiting", assignee_id: null });
-    // After the relaxation wait any online agent of the team may take it (the less busy one here).
+    // After the relaxation wait any online agent of the team may take it (the less busy one here),
+    // handed over by the scheduled sweep without any agent changing.
     await ownerQuery("update routing_queue set relax_at = now() - interval '1 second' where conversation_id = $1", [german]);
-    expect(await inTenant(t.id, (tx) => drainWaiting(tx, t.id, { teamId: team }))).toEqual([expect.objectContaining({ status: "assigned", conversation_id: german, assignee_id: en })]);
+    const db = newDb();
+    try {
+      // Other files' queues may be due in the same database too: at least this one is handed over.
+      expect((await relaxDueQueues(db)).assigned).toBeGreaterThanOrEqual(1);
+    } finally {
+      await db.close();
+    }
+    expect(await assigneeOf(german!)).toMatchObject({ assignee_id: en, team_id: team });
 
     const [backup] = await seedAgents(t.id, 1, { capacity: 5 });
     const backupTeam = await seedTeam(t.id, "round_robin", [backup!]);
