@@ -20,6 +20,8 @@
 //   --pg-server URL     a fresh database on this PostgreSQL server (superuser URL) instead of the embedded
 //                       one, e.g. postgres://postgres@127.0.0.1:5432/postgres; dropped afterwards
 //   --no-stack          only 1 and 2
+//   --profile FILE      take a CPU profile of the Worker during 3, write it to FILE (.cpuprofile) and
+//                       print where the time went
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -31,6 +33,7 @@ import { generateCredentialsKeys } from "../scripts/lib/credentials-keys.ts";
 import { freePort } from "../scripts/lib/free-port.ts";
 import { generateSigningKeys } from "../scripts/lib/jwt-keys.ts";
 import { startStack } from "../scripts/lib/stack.ts";
+import { startCpuProfile } from "./profile.ts";
 import type { FlowPorts, FlowState } from "../src/flows/interpreter.ts";
 import { understandOffline } from "../src/understanding/offline/annotator.ts";
 import { startEdge, type Delivery } from "./brain-edge.ts";
@@ -58,6 +61,7 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "25" },
     "pg-server": { type: "string" },
     "no-stack": { type: "boolean", default: false },
+    profile: { type: "string" },
   },
 });
 const GROUPS = Number(args.groups);
@@ -186,7 +190,9 @@ async function endToEnd() {
     });
     db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
+    const stopProfile = args.profile ? await startCpuProfile(stack.inspectorPort, args.profile) : undefined;
     await measure(stack, db, d, edge.drive, Boolean(databaseUrl));
+    if (stopProfile) console.log(await stopProfile());
   } finally {
     await db?.end().catch(() => {});
     await stack?.stop();

@@ -116,8 +116,11 @@ describe("SLA clocks on conversations", () => {
     // The instance goes away between scheduling and firing: the alarm and the timers are in storage.
     await evictDurableObject(thread);
     await eventually(async () => expect((await slaEvents(conv.id)).map((e: any) => `${e.metric}:${e.kind}`)).toEqual(["first_response:warning", "first_response:breached"]), 20_000);
-    // Fired again by hand, after another eviction: the claim in Postgres makes it a no-op.
-    await evictDurableObject(thread);
+    // Fired again by hand, after another eviction (unless the runtime has already let the idle
+    // instance go): the claim in Postgres makes it a no-op.
+    await evictDurableObject(thread).catch((err: Error) => {
+      if (!/not currently running/.test(err.message)) throw err;
+    });
     await thread.scheduleSla({ conversationId: conv.id, at: Date.now() });
     await runDurableObjectAlarm(thread);
     expect(await slaEvents(conv.id)).toHaveLength(2);

@@ -42,6 +42,8 @@ export interface Stack {
   bridge: Pick<WsBridge, "stats" | "setLatency" | "setDown">;
   /** The `wrangler dev` process; workerd runs as its descendants (benchmarks read their CPU time). */
   wranglerPid: number;
+  /** The Worker's DevTools inspector (benchmarks take CPU profiles through it). */
+  inspectorPort: number;
   stop(): Promise<void>;
 }
 
@@ -78,10 +80,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const envFile = path.join(opts.persistTo, `dev-${opts.port}.vars`);
     writeFileSync(envFile, `${Object.entries(vars).map(([k, v]) => `${k}=${quoteEnv(v)}`).join("\n")}\n`, { mode: 0o600 });
 
+    const inspectorPort = await freePort();
     const wrangler = spawn(
       process.execPath,
       [path.join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(opts.port), "--env-file", envFile,
-        "--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", opts.quiet ? "error" : "info",
+        "--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--inspector-port", String(inspectorPort), "--log-level", opts.quiet ? "error" : "info",
         // Exposes /__scheduled, which the cron timer below calls.
         "--test-scheduled",
         // Remote bindings off: the AI and Vectorize bindings would otherwise need a Cloudflare login;
@@ -108,7 +111,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const stopCrons = startCronTimer(url, path.join(root, "wrangler.toml"));
       stops.push(async () => stopCrons());
     }
-    return { url, databaseUrl: ownerUrl, bridgeStats: bridge.stats, bridge, wranglerPid: wrangler.pid ?? 0, stop };
+    return { url, databaseUrl: ownerUrl, bridgeStats: bridge.stats, bridge, wranglerPid: wrangler.pid ?? 0, inspectorPort, stop };
   } catch (err) {
     await stop();
     throw err;
