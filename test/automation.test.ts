@@ -5,6 +5,7 @@ import { loadConfig, type Env } from "../src/env";
 import { createLogger } from "../src/lib/log";
 import type { ServiceContext } from "../src/services/context";
 import { runAutomation } from "../src/services/automation/engine";
+import { openRuleSecret } from "../src/services/automation/secret";
 import { apiMessage, botSettled, createApiChannel, eventually, postSigned } from "./channel-harness";
 import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery, type TenantHandle } from "./harness";
 
@@ -38,6 +39,13 @@ describe("automation rules", () => {
     expect(created.body).toMatchObject({ ...body, stop_processing: false, cooldown_key: "conversation", enabled: true, version: 1, signing_secret: expect.any(String) });
     const got = await call("GET", `/v1/automation-rules/${created.body.id}`, { token: t.owner.token });
     expect(got.body.signing_secret).toBeUndefined();
+    // At rest the secret is sealed with the credentials key ring and bound to its rule.
+    const [stored] = await ownerQuery<{ signing_secret: string }>("select signing_secret from automation_rules where id = $1", [created.body.id]);
+    expect(stored!.signing_secret).toMatch(/^sealed:/);
+    expect(stored!.signing_secret).not.toContain(created.body.signing_secret);
+    const config = loadConfig(env as unknown as Env);
+    expect(await openRuleSecret(config, t.id, created.body.id, stored!.signing_secret)).toBe(created.body.signing_secret);
+    await expect(openRuleSecret(config, t.id, crypto.randomUUID(), stored!.signing_secret)).rejects.toThrow();
     expect((await call("GET", "/v1/automation-rules?trigger=message.received", { token: t.owner.token })).body.data).toHaveLength(1);
     expect((await call("GET", "/v1/automation-rules?trigger=sla.breached", { token: t.owner.token })).body.data).toHaveLength(0);
     expect((await call("PATCH", `/v1/automation-rules/${created.body.id}`, { token: t.owner.token, body: { enabled: false } })).body).toMatchObject({ enabled: false, version: 2 });

@@ -8,6 +8,7 @@ import { actorRef, withTenant } from "../access";
 import { recordAudit } from "../audit";
 import type { ServiceContext } from "../context";
 import { parseInput } from "../tickets/validate";
+import { sealRuleSecret } from "./secret";
 import { AutomationRuleInput, AutomationRulePatch, toRule, toRun, type Action, type AutomationRule } from "./model";
 
 async function findRule(tx: Tx, tenantId: string, id: string, lock = false) {
@@ -52,7 +53,7 @@ export async function createAutomationRule({ ctx, input }: { ctx: ServiceContext
         cooldownS: data.cooldown_s ?? 0,
         cooldownKey: data.cooldown_key ?? "conversation",
         enabled: data.enabled ?? true,
-        signingSecret,
+        signingSecret: await sealRuleSecret(ctx.config, p.tenant.id, id, signingSecret),
         createdBy: p.type === "user" ? p.userId : null,
       })
       .returning();

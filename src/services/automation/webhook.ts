@@ -4,6 +4,7 @@ import { automationRules } from "../../db/schema";
 import { httpTargetProblem } from "../../flows/http-target";
 import { hex } from "../../lib/crypto";
 import type { HandlerContext } from "../../queues/outbox-consumer";
+import { openRuleSecret } from "./secret";
 
 const TIMEOUT_MS = 5_000;
 
@@ -41,7 +42,7 @@ export async function sendRuleWebhook({ ctx, event }: HandlerContext): Promise<v
       "user-agent": "Parley-Automation/1",
       "x-parley-delivery": event.id,
       "x-parley-timestamp": timestamp,
-      "x-parley-signature": await signWebhook(rule.secret, timestamp, body),
+      "x-parley-signature": await signWebhook(await openRuleSecret(ctx.config, event.tenant_id, p.data.rule_id, rule.secret), timestamp, body),
     },
     body,
     signal: AbortSignal.timeout(TIMEOUT_MS),
