@@ -8,6 +8,13 @@ export interface Embedder {
   /** Stored beside each vector's metadata: vectors of different models never meet. */
   readonly model: string;
   readonly dimensions: number;
+  /**
+   * How much its nearest-neighbour list counts in hybrid search's fusion beside keyword search's (1
+   * when absent). A semantic model brings what keywords miss and counts fully; the offline lexical
+   * embedder mostly re-finds the keyword hits with more noise (it also matches across languages on
+   * shared word pieces), so it counts less.
+   */
+  readonly fusionWeight?: number;
   embed(texts: string[], kind: "passage" | "query"): Promise<number[][]>;
 }
 
@@ -77,6 +84,7 @@ export function lexicalEmbedding(text: string, dimensions = LEXICAL_DIMENSIONS):
 export const lexicalEmbedder: Embedder = {
   model: `parley-lexical-${LEXICAL_DIMENSIONS}`,
   dimensions: LEXICAL_DIMENSIONS,
+  fusionWeight: 0.5,
   async embed(texts) {
     return texts.map((t) => lexicalEmbedding(t));
   },

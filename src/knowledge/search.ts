@@ -64,19 +64,27 @@ const toPassage = (r: Row): Passage => ({
   score: Number(r.score),
 });
 
+/** Whether a query uses websearch syntax itself (quotes, `or`, `-word`): then it is taken as written. */
+const usesSyntax = (query: string) => /["]|(^|\s)-\S|\sor\s/i.test(query);
+
 /**
- * The query for websearch_to_tsquery: a question typed as words becomes "any of these words" (ranking
- * then prefers passages with more of them, close together); a query that uses the syntax itself
- * (quotes, `or`, `-word`) is taken as written.
+ * The topical words of a question: function words go first, since the query is parsed with every
+ * configuration in play, and Spanish parsing keeps English "can", "my", "the" as terms (and the other
+ * way round), which would rank any passage by its function words.
  */
-export function keywordQueryText(query: string): string {
-  if (/["]|(^|\s)-\S|\sor\s/i.test(query)) return query;
-  // Function words go first: the query is parsed with every configuration in play, and Spanish
-  // parsing keeps English "can", "my", "the" as terms (and the other way round), which would rank
-  // any passage by its function words.
+function topicalWords(query: string): string[] {
   const all = words(query);
   const topical = all.filter((w) => !STOPWORDS.has(fold(w)));
-  return (topical.length ? topical : all).join(" or ");
+  return [...new Set(topical.length ? topical : all)].slice(0, 32);
+}
+
+/**
+ * The query for websearch_to_tsquery: a question typed as words becomes "any of these words"; a query
+ * that uses the syntax itself is taken as written.
+ */
+export function keywordQueryText(query: string): string {
+  if (usesSyntax(query)) return query;
+  return topicalWords(query).join(" or ");
 }
 
 /** Text-search configurations the query is parsed with: the workspace's document languages and the asker's. */
@@ -92,21 +100,59 @@ async function queryConfigs(tx: Tx, tenantId: string, language?: string): Promis
 
 const visible = (publicOnly?: boolean) => (publicOnly ? sql`and d.visibility = 'public'` : sql``);
 
+/** BM25's term-frequency saturation (k1) — the usual value. */
+const BM25_K1 = 1.2;
+
 /**
  * Postgres full-text search over the workspace's ready, active chunks: each chunk's tsvector is built
- * with its document's language configuration; the query is parsed with each configuration in play and
- * OR-ed, so the GIN index on `tsv` serves it whatever the mix of languages.
+ * with its document's language configuration; each query word is parsed with every configuration in
+ * play and OR-ed, so the GIN index on `tsv` serves it whatever the mix of languages.
+ *
+ * Ranked like BM25 rather than by `ts_rank_cd` alone: ts_rank_cd knows no word's rarity, so with
+ * "any of these words" a passage that says "pay" five times outranked the one passage that says
+ * "customs". Here each word weighs its inverse document frequency among the workspace's chunks
+ * (a GIN count per word), and its occurrences in a chunk — title and headings count 2.5× the body,
+ * the tsvector's A/B weights — saturate (k1 = 1.2), so a rare word matched once beats a common one
+ * repeated. Chunks are of similar length by construction, so there is no length normalization.
+ * A query written with websearch syntax is run as written, ranked by ts_rank_cd.
  */
 export function keywordSearchSql(tenantId: string, query: string, configs: string[], limit: number, publicOnly?: boolean) {
-  const text = keywordQueryText(query);
-  const tsquery = sql.join(configs.map((c) => sql`websearch_to_tsquery(${c}::regconfig, ${text})`), sql` || `);
-  return sql`select c.id as chunk_id, c.document_id, d.title, c.heading, c.content, d.language, d.visibility,
-      ts_rank_cd(c.tsv, q.query, 1) as score
-    from (select ${tsquery} as query) q
+  const parse = (text: unknown) => sql.join(configs.map((c) => sql`websearch_to_tsquery(${c}::regconfig, ${text})`), sql` || `);
+  const columns = sql`c.id as chunk_id, c.document_id, d.title, c.heading, c.content, d.language, d.visibility`;
+  const live = sql`d.id = c.document_id and d.tenant_id = c.tenant_id and c.document_version = d.indexed_version`;
+  if (usesSyntax(query)) {
+    return sql`select ${columns}, ts_rank_cd(c.tsv, q.query, 1) as score
+    from (select ${parse(query)} as query) q
     join knowledge_chunks c on c.tsv @@ q.query
-    join knowledge_documents d on d.id = c.document_id and d.tenant_id = c.tenant_id and c.document_version = d.indexed_version
+    join knowledge_documents d on ${live}
     where c.tenant_id = ${tenantId}::uuid and d.is_active ${visible(publicOnly)}
     order by score desc, c.id
+    limit ${limit}`;
+  }
+  // MATERIALIZED: each word's count runs once (inlined, Postgres re-ran them per hit; and the
+  // embedded build failed on that plan).
+  return sql`with terms as materialized (
+      select t.q, ln(1 + (n.total - t.df + 0.5) / (t.df + 0.5)) as idf
+      from (
+        select p.q, (select count(*) from knowledge_chunks k where k.tenant_id = ${tenantId}::uuid and k.tsv @@ p.q)::float8 as df
+        from (select ${parse(sql`w.word`)} as q from unnest(${pgArray(topicalWords(query))}::text[]) as w(word)) p
+        where numnode(p.q) > 0
+      ) t,
+      (select greatest(coalesce(sum(chunk_count), 0), 1)::float8 as total from knowledge_documents where tenant_id = ${tenantId}::uuid and is_active and indexed_version is not null) n
+    ),
+    hits as (
+      select c.id, sum(terms.idf * (tf.v * ${BM25_K1 + 1}) / (tf.v + ${BM25_K1})) as score
+      from terms
+      join knowledge_chunks c on c.tenant_id = ${tenantId}::uuid and c.tsv @@ terms.q
+      cross join lateral (select ts_rank_cd(c.tsv, terms.q, 0) / 0.4 as v) tf
+      group by c.id
+    )
+    select ${columns}, h.score
+    from hits h
+    join knowledge_chunks c on c.id = h.id
+    join knowledge_documents d on ${live}
+    where d.is_active ${visible(publicOnly)}
+    order by h.score desc, c.id
     limit ${limit}`;
 }
 
@@ -144,13 +190,17 @@ export async function vectorSearch(tx: Tx, tenantId: string, query: string, deps
   return out;
 }
 
-/** Reciprocal rank fusion: a passage's score is the sum of 1/(k + rank) over the lists it is in. */
-export function fuse(lists: Passage[][], limit: number): Passage[] {
+/**
+ * Reciprocal rank fusion: a passage's score is the sum of weight/(k + rank) over the lists it is in
+ * (each list's weight 1 unless given).
+ */
+export function fuse(lists: Passage[][], limit: number, weights: number[] = []): Passage[] {
   const byId = new Map<string, Passage>();
-  for (const list of lists) {
+  for (const [l, list] of lists.entries()) {
+    const weight = weights[l] ?? 1;
     list.forEach((p, i) => {
       const cur = byId.get(p.chunkId);
-      const add = 1 / (RRF_K + i + 1);
+      const add = weight / (RRF_K + i + 1);
       if (cur) {
         cur.score += add;
         cur.keyword ??= p.keyword;
@@ -167,7 +217,7 @@ export async function search(tx: Tx, tenantId: string, query: string, deps: Sear
   const depth = Math.max(CANDIDATES, opts.limit);
   const keyword = await keywordSearch(tx, tenantId, query, { ...opts, limit: depth });
   const vector = await vectorSearch(tx, tenantId, query, deps, { ...opts, limit: depth });
-  return fuse([keyword, vector], opts.limit);
+  return fuse([keyword, vector], opts.limit, [1, deps.embedder.fusionWeight ?? 1]);
 }
 
 /** The passage's most relevant stretch (about `max` characters) around the query's words. */

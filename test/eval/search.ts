@@ -12,13 +12,14 @@
 // full-text search with the documents' language configurations; the offline LEXICAL embedder and the
 // exact local vector index).
 //   --verbose   print every failing question for each mode, not only hybrid's
+//   --pg-server URL   a fresh database on this PostgreSQL server (superuser URL) instead of the embedded one
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { answerLib, openSearchDb, pipeline, searchLib, selectLib } from "./search/lib.ts";
 
-const { values: args } = parseArgs({ options: { verbose: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({ options: { verbose: { type: "boolean", default: false }, "pg-server": { type: "string" } } });
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "search");
 
 interface Question { id: string; lang: string; doc: string; answer: string; q: string }
@@ -42,7 +43,7 @@ const docs = loadDocs();
 const questions = readJsonl<Question>("questions.jsonl");
 const unanswerable = readJsonl<{ lang: string; q: string }>("unanswerable.jsonl");
 
-const db = await openSearchDb();
+const db = await openSearchDb({ pgServer: args["pg-server"] });
 const backend = selectLib.selectKnowledgeBackend({});
 const tenant = await db.createTenant("eval");
 const idOf = new Map<string, string>();
