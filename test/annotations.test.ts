@@ -66,6 +66,23 @@ describe("correcting annotations", () => {
     expect(row.original).toMatchObject({ intent: first.intent, priority: first.priority, language: first.language });
   });
 
+  it("a later message's reading raises the conversation's priority but never lowers what a rule or an agent set", async () => {
+    const t = await createTenant();
+    const { conversationId, message, channel } = await annotated(t, "Hello, what are your opening hours?");
+    expect(message.annotations.priority).not.toBe("P0");
+    // As an automation rule's set_priority does.
+    await ownerQuery("update conversations set priority = 'P1' where id = $1", [conversationId]);
+    const customer = (await ownerQuery("select c.external_ids from conversations v join contacts c on c.id = v.contact_id where v.id = $1", [conversationId]))[0]!.external_ids;
+    const from = Object.values(customer as Record<string, string>)[0]!;
+    // A calm follow-up (read as P2 or P3) leaves P1 in place…
+    expectStatus(await postSigned(channel, apiMessage({ from: { id: from }, text: "Thanks, and do you open on Sundays too?" })), 200);
+    await eventually(async () => expect((await ownerQuery("select count(*)::int as n from message_annotations a join messages m on m.id = a.message_id where m.conversation_id = $1", [conversationId]))[0]!.n).toBe(2));
+    expect((await call("GET", `/v1/conversations/${conversationId}`, { token: t.owner.token })).body.priority).toBe("P1");
+    // …and an urgent one raises it.
+    expectStatus(await postSigned(channel, apiMessage({ from: { id: from }, text: "URGENT: someone is using my card, fraud, block it now!" })), 200);
+    await eventually(async () => expect((await call("GET", `/v1/conversations/${conversationId}`, { token: t.owner.token })).body.priority).toBe("P0"));
+  });
+
   it("returns 404 for another tenant's conversation and for a message of another conversation", async () => {
     const { tenant, foreign } = await createHarness();
     const theirs = await annotated(foreign, "My payment failed twice");

@@ -109,7 +109,16 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
       if (view) {
         await tx
           .update(conversations)
-          .set({ language: view.language !== "und" ? view.language : conversation.language, intent: view.intent, sentimentLabel: view.sentiment.label, sentimentScore: view.sentiment.score, priority: view.priority })
+          .set({
+            language: view.language !== "und" ? view.language : conversation.language,
+            intent: view.intent,
+            sentimentLabel: view.sentiment.label,
+            sentimentScore: view.sentiment.score,
+            // A reading raises the priority, never lowers it: once urgent (by the customer's words, an
+            // automation rule or an agent) it stays so until someone changes it. Decided in SQL, so a
+            // rule that raised it a moment ago is seen.
+            priority: sql`case when array_position(array['P0','P1','P2','P3'], ${conversations.priority}::text) <= array_position(array['P0','P1','P2','P3'], ${view.priority}::text) then ${conversations.priority} else ${view.priority} end`,
+          })
           .where(eq(conversations.id, conversation.id));
       }
       if (paused) return { status: "silent", reason: conversation.botPausedAt ? "paused by an agent" : "escalated", state: turn.state, replies: [], annotated: live } satisfies BotTurnResult;

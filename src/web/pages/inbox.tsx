@@ -77,7 +77,8 @@ const FilterForm = ({ f, facets }: { f: Filters; facets: Facets }) => (
     <div class="field">
       <label for="f-state">State</label>
       <select id="f-state" name="state">
-        <option value="">Any open</option>
+        {/* "All" lists resolved conversations too; the other views only open ones. */}
+        <option value="">{f.view === "all" ? "Any state" : "Any open"}</option>
         {CONVERSATION_STATES.map((s) => <option value={s} selected={f.state === s}>{STATE_LABELS[s]}</option>)}
       </select>
     </div>
