@@ -129,8 +129,8 @@ const QUEUE_CSS = `
 .queue-filters{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:end;margin:-.25rem 0 1.25rem}.queue-filters .field{margin:0}
 .queue-filters label{font-size:.8rem;margin-bottom:.15rem}.queue-filters select{min-height:2.25rem;padding:.3rem .5rem;font-size:.9rem}
 .queue-filters button{min-height:2.25rem;padding:.3rem .8rem}
-.availability{display:flex;align-items:center;gap:.5rem}.availability label{margin:0;font-weight:600}.availability select{min-height:2.25rem;padding:.3rem .5rem}
-.presence{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;border:1.5px solid var(--text)}
+.availability{display:flex;align-items:center;gap:.5rem;flex-shrink:0}.availability label{margin:0;font-weight:600;white-space:nowrap}.availability select{min-height:2.25rem;padding:.3rem .5rem}
+.presence{display:inline-block;flex:none;width:.7rem;height:.7rem;border-radius:50%;border:1.5px solid var(--text)}
 .presence-online{background:#12805c}.presence-away{background:#f5b300}.presence-offline{background:transparent}
 `;
 

@@ -17,7 +17,8 @@ const CSS = `
 .rp-stat{border:1px solid var(--line);border-radius:10px;padding:.8rem 1rem}
 .rp-stat b{display:block;font-size:1.6rem;line-height:1.2}
 .rp-stat span{color:var(--muted);font-size:.9rem}
-.rp-grid{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr))}
+.rp-grid{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));align-items:start}.rp-grid>.card{margin:0}
+.rp-legend{display:flex;gap:1rem;margin:-.25rem 0 .5rem;font-size:.85rem;color:var(--muted)}.rp-legend i{display:inline-block;width:.75rem;height:.75rem;border-radius:2px;margin-right:.35rem;vertical-align:-.1rem}
 .rp-chart svg{width:100%;height:auto;display:block}
 .rp-chart text{font:12px system-ui,sans-serif;fill:#3b4456}
 .rp-period{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center;margin:0 0 1rem}
@@ -108,6 +109,7 @@ function ReportBody({ report }: { report: Report }) {
       <div class="rp-grid">
         <section class="card rp-chart" aria-labelledby="rp-daily">
           <h2 id="rp-daily">Conversations per day</h2>
+          <p class="rp-legend" aria-hidden="true"><span><i style="background:#2447c4" />all</span><span><i style="background:#c0392b" />breached their SLA</span></p>
           <Columns title="Conversations per day (blue) and those that breached their SLA (red)" labels={report.daily.map((d) => d.date.slice(5))} series={[report.daily.map((d) => d.conversations), report.daily.map((d) => d.breached)]} colors={["#2447c4", "#c0392b"]} />
         </section>
         <section class="card rp-chart" aria-labelledby="rp-priority">
