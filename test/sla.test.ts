@@ -107,6 +107,24 @@ describe("SLA clocks on conversations", () => {
     expect(Date.parse(again.sla.resolution_due_at)).toBeGreaterThanOrEqual(Date.parse(conv.sla.resolution_due_at));
   });
 
+  it("credits the time spent waiting on the customer to the resolution clock once they write back", async () => {
+    const t = await createTenant();
+    const ch = await quietChannel(t);
+    expectStatus(await call("POST", "/v1/sla-policies", { token: t.owner.token, body: { name: "Always on", first_response_s: 3600, resolution_s: 86_400, is_default: true } }), 201);
+    const conv = await customerWrites(t, ch, "cust-pause");
+    await botSettled(t.id);
+    expectStatus(await call("POST", `/v1/conversations/${conv.id}/messages`, { token: t.owner.token, body: { content: "Could you send the order number?" } }), 202);
+    // The reply's state change reaches the clock, which records when the wait began.
+    await eventually(async () => expect((await ownerQuery("select paused_at from conversation_slas where conversation_id = $1", [conv.id]))[0]?.paused_at).toBeTruthy());
+    await new Promise((r) => setTimeout(r, 1500));
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "cust-pause" }, text: "It is 4471" })), 200);
+    await eventually(async () => {
+      const now = (await call("GET", `/v1/conversations/${conv.id}`, { token: t.owner.token })).body;
+      expect(now.sla.paused).toBe(false);
+      expect(Date.parse(now.sla.resolution_due_at) - Date.parse(conv.sla.resolution_due_at)).toBeGreaterThanOrEqual(1400);
+    });
+  });
+
   it("fires sla.warning and sla.breached once each, across evictions, recorded with the metric", async () => {
     const t = await createTenant();
     const ch = await quietChannel(t);

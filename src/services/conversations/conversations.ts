@@ -15,6 +15,7 @@ import type { Priority } from "../../understanding/port";
 import type { ServiceContext } from "../context";
 import { toAnnotations, toConversation, toMessage, type Conversation, type Message } from "./model";
 import { slaViewReads, slaViewsOf } from "../sla/clocks";
+import { publishOutbox } from "../../queues/outbox-relay";
 
 export async function findConversation(tx: Tx, id: string, lock = false) {
   const q = tx.select().from(conversations).where(eq(conversations.id, id)).limit(1);
@@ -144,10 +145,19 @@ export async function replyToConversation({ ctx, input }: { ctx: ServiceContext;
       .where(eq(conversations.id, conv.id));
     await emitEvents(tx, [
       { tenantId: p.tenant.id, type: "message.outbound", aggregateType: "message", aggregateId: id, payload: { message_id: id, conversation_id: conv.id, channel_id: conv.channelId } },
+      // The reply hands the turn to the customer: the SLA clocks pause from now (the consumer records
+      // the pause, so a customer writing back later resumes them with the paused time credited), and
+      // rules on state changes see it.
+      ...(conv.state !== "resolved" && conv.state !== "awaiting_customer"
+        ? [{ tenantId: p.tenant.id, type: "conversation.state_changed" as const, aggregateType: "conversation", aggregateId: conv.id, payload: { conversation_id: conv.id, from: conv.state, to: "awaiting_customer" } }]
+        : []),
     ]);
     await recordAudit(tx, ctx, { tenantId: p.tenant.id, ...actorRef(p), action: "message.sent", entityType: "conversation", entityId: conv.id, data: { message_id: id } });
     return { message: toMessage(row!), threadKey: conv.threadKey, tenantId: p.tenant.id };
   });
+  // The reply goes to the provider now, not at the next outbox sweep (a minute away; it still
+  // catches what this misses).
+  await publishOutbox(ctx.db, ctx.env, tenantId).catch((err: unknown) => ctx.log.warn("reply: publishing failed; the sweep will", { error: String(err) }));
   await threadStub(ctx.env, tenantId, threadKey)
     .notify({ type: "message.created", conversation_id: message.conversation_id, message })
     .catch((err) => ctx.log.warn("live update failed", { error: String(err) }));
