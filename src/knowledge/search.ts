@@ -129,23 +129,34 @@ export function keywordSearchSql(tenantId: string, query: string, configs: strin
     order by score desc, c.id
     limit ${limit}`;
   }
-  // MATERIALIZED: each word's count runs once (inlined, Postgres re-ran them per hit; and the
-  // embedded build failed on that plan).
-  return sql`with terms as materialized (
+  // Each word's tsquery is spelled out in the statement (not read from a row), so both its count and
+  // the candidates are GIN index scans; the candidates are every chunk matching any word, and only
+  // they are scored word by word. MATERIALIZED: each part runs once (inlined, Postgres re-ran the
+  // counts per hit, and the embedded build failed on that plan).
+  const perWord = topicalWords(query).map((w) => parse(w));
+  if (perWord.length === 0) return sql`select ${columns}, 0::float8 as score from knowledge_chunks c join knowledge_documents d on ${live} where false`;
+  const tenant = sql`${tenantId}::uuid`;
+  const words = sql.join(
+    perWord.map((q) => sql`(${q}, (select count(*) from knowledge_chunks k where k.tenant_id = ${tenant} and k.tsv @@ (${q}))::float8)`),
+    sql`, `,
+  );
+  return sql`with n as materialized (
+      select greatest(coalesce(sum(chunk_count), 0), 1)::float8 as total from knowledge_documents where tenant_id = ${tenant} and is_active and indexed_version is not null
+    ),
+    terms as materialized (
       select t.q, ln(1 + (n.total - t.df + 0.5) / (t.df + 0.5)) as idf
-      from (
-        select p.q, (select count(*) from knowledge_chunks k where k.tenant_id = ${tenantId}::uuid and k.tsv @@ p.q)::float8 as df
-        from (select ${parse(sql`w.word`)} as q from unnest(${pgArray(topicalWords(query))}::text[]) as w(word)) p
-        where numnode(p.q) > 0
-      ) t,
-      (select greatest(coalesce(sum(chunk_count), 0), 1)::float8 as total from knowledge_documents where tenant_id = ${tenantId}::uuid and is_active and indexed_version is not null) n
+      from (values ${words}) as t(q, df), n
+      where numnode(t.q) > 0
+    ),
+    candidates as materialized (
+      select c.id, c.tsv from knowledge_chunks c where c.tenant_id = ${tenant} and c.tsv @@ (${sql.join(perWord, sql` || `)})
     ),
     hits as (
-      select c.id, sum(terms.idf * (tf.v * ${BM25_K1 + 1}) / (tf.v + ${BM25_K1})) as score
-      from terms
-      join knowledge_chunks c on c.tenant_id = ${tenantId}::uuid and c.tsv @@ terms.q
-      cross join lateral (select ts_rank_cd(c.tsv, terms.q, 0) / 0.4 as v) tf
-      group by c.id
+      select k.id, sum(terms.idf * (tf.v * ${BM25_K1 + 1}) / (tf.v + ${BM25_K1})) as score
+      from candidates k
+      join terms on k.tsv @@ terms.q
+      cross join lateral (select ts_rank_cd(k.tsv, terms.q, 0) / 0.4 as v) tf
+      group by k.id
     )
     select ${columns}, h.score
     from hits h
