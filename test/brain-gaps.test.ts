@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkMessageQuota } from "../durable-objects/tenant-quota/client";
 import { callHttpsTarget, flowRequestSignature, flowSigningSecret } from "../src/services/bot/http-port";
+import { loadConfig } from "../src/env";
 import { PLANS } from "../tenants/plans";
 import { workerEnv } from "./billing-harness";
 import { apiMessage, botSettled, createApiChannel, eventually, openLiveSocket, postSigned } from "./channel-harness";
@@ -98,6 +99,22 @@ describe("signed flow http requests", () => {
     expect(seen[0]!.headers.get("x-parley-request-id")).toBe(seen[1]!.headers.get("x-parley-request-id"));
     // A tampered body no longer matches.
     expect(await flowRequestSignature(secret, 1_700_000_000, `${seen[0]!.body} `)).not.toBe(seen[0]!.headers.get("x-parley-signature"));
+  });
+
+  it("shows the workspace's secret once on rotation, retiring the previous one", async () => {
+    const t = await createTenant();
+    const env = loadConfig(workerEnv);
+    const before = await flowSigningSecret(env, t.id);
+    const first = await call("POST", "/v1/flows/signing-secret", { token: t.owner.token });
+    expectStatus(first, 200);
+    expect(first.body).toMatchObject({ generation: 1, header: "X-Parley-Signature", secret: expect.stringMatching(/^pfs_/) });
+    expect(first.body.secret).toBe(await flowSigningSecret(env, t.id, 1));
+    expect(first.body.secret).not.toBe(before);
+    const second = await call("POST", "/v1/flows/signing-secret", { token: t.owner.token });
+    expect(second.body.generation).toBe(2);
+    expect(second.body.secret).not.toBe(first.body.secret);
+    // The bot signs with the current generation; nothing secret is stored.
+    expect((await ownerQuery("select flow_signing_generation from tenants where id = $1", [t.id]))[0]).toEqual({ flow_signing_generation: 2 });
   });
 
   it("signs a GET over an empty body and refuses to send unsigned in production without a key", async () => {

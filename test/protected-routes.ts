@@ -87,6 +87,7 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   { method: "POST", path: "/v1/flows", build: async () => ({ path: "/v1/flows", body: { name: "Bot", definition: FLOW_DEFINITION } }), deniedRole: "agent", targetsObject: false },
   { method: "GET", path: "/v1/flows/{id}", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}` }), deniedRole: "billing_admin", targetsObject: true },
   { method: "PUT", path: "/v1/flows/{id}", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}`, body: { definition: FLOW_DEFINITION } }), deniedRole: "agent", targetsObject: true },
+  { method: "POST", path: "/v1/flows/signing-secret", build: async () => ({ path: "/v1/flows/signing-secret" }), deniedRole: "agent", targetsObject: false },
   { method: "POST", path: "/v1/flows/{id}/publish", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}/publish`, body: {} }), deniedRole: "agent", targetsObject: true },
   { method: "GET", path: "/v1/flows/{id}/versions", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}/versions` }), deniedRole: "billing_admin", targetsObject: true },
   { method: "POST", path: "/v1/flows/{id}/simulate", build: async (t) => ({ path: `/v1/flows/${await flowId(t)}/simulate`, body: { messages: ["hi"] } }), deniedRole: "billing_admin", targetsObject: true },

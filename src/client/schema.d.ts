@@ -512,6 +512,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/flows/signing-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the secret that signs flows' http requests, and show it once
+         * @description Flows' `http` steps sign each request with the workspace's secret. This makes a new one, answers it once (configure your receiver with it) and retires the old one at once.
+         */
+        post: operations["rotateFlowSigningSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/flows/{id}": {
         parameters: {
             query?: never;
@@ -1856,6 +1876,16 @@ export interface components {
             latest_version: number;
             created_at: string;
             updated_at: string;
+        };
+        FlowSigningSecret: {
+            /** @description Shown only in this response; the previous secret stops working now */
+            secret: string;
+            /** @description How many times the secret was rotated */
+            generation: number;
+            /** @enum {string} */
+            header: "X-Parley-Signature";
+            /** @description How a receiver checks a request: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` */
+            format: string;
         };
         FlowDraft: {
             definition: components["schemas"]["FlowDefinition"];
@@ -5455,6 +5485,62 @@ export interface operations {
             };
             /** @description Well-formed but refused as a whole; `error.details` lists each problem with the node it is in. `error.code`: `FLOW_INVALID` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service this call needs is not configured or not reachable; retry after Retry-After when it is given. `error.code`: `UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateFlowSigningSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowSigningSecret"];
+                };
+            };
+            /** @description Invalid input; `error.field` names the first offending field. `error.code`: `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. `error.code`: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or key scope does not allow this, or the workspace is suspended. `error.code`: `FORBIDDEN`, `TENANT_SUSPENDED` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -37,6 +37,7 @@ import * as flowCreate from "./flows/create";
 import * as flowGet from "./flows/get";
 import * as flowList from "./flows/list";
 import * as flowPublish from "./flows/publish";
+import * as flowSigningSecret from "./flows/signing-secret";
 import * as flowSimulate from "./flows/simulate";
 import * as flowUpdate from "./flows/update";
 import * as flowVersions from "./flows/versions";
@@ -75,7 +76,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>) {
     billingGet, billingCheckout, billingPortal, stripeWebhook,
     channelCreate, channelList, channelGet, channelUpdate, channelDelete, channelEvents, channelReplay,
     conversationList, conversationGet, conversationUpdate, conversationMessages, conversationReply, conversationAnnotations, annotationCorrections,
-    flowCreate, flowList, flowGet, flowUpdate, flowPublish, flowVersions, flowSimulate,
+    flowCreate, flowList, flowSigningSecret, flowGet, flowUpdate, flowPublish, flowVersions, flowSimulate,
     ticketCreate, ticketList, ticketGet, ticketUpdate,
     reservationCreate, reservationList, reservationSlots, reservationGet, reservationUpdate,
     understand,

@@ -18,6 +18,8 @@ export const tenants = pgTable(
     name: text("name").notNull(),
     status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
     plan: text("plan").notNull().default("trial"),
+    /** Which flow request signing secret is current (services/bot/http-port.ts derives it). */
+    flowSigningGeneration: integer("flow_signing_generation").notNull().default(0),
     ...timestamps,
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     version: integer("version").notNull().default(1),

@@ -10,7 +10,7 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
-import { channels, contacts, conversations, messageAnnotations, messages } from "../../db/schema";
+import { channels, contacts, conversations, messageAnnotations, messages, tenants } from "../../db/schema";
 import { run, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
 import { checkMessageQuota, type QuotaDecision } from "../../../durable-objects/tenant-quota/client";
 import { AppError } from "../../lib/errors";
@@ -151,7 +151,11 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
             throw err;
           }
         },
-        http: async (req) => callHttpsTarget(req, { secret: await flowSigningSecret(ctx.config, turn.tenantId) }),
+        http: async (req) => {
+          // The workspace's current secret (POST /v1/flows/signing-secret rotates it).
+          const [t] = await tx.select({ generation: tenants.flowSigningGeneration }).from(tenants).where(eq(tenants.id, turn.tenantId));
+          return callHttpsTarget(req, { secret: await flowSigningSecret(ctx.config, turn.tenantId, t?.generation ?? 0) });
+        },
       };
       const started = Date.now();
       const result = await run(

@@ -32,11 +32,13 @@ export type FlowSigningConfig = Pick<AppConfig, "FLOW_SIGNING_KEY" | "JWT_SIGNIN
  * the JWT keys (kept apart by the HKDF salt) so a local stack needs no extra secret; production refuses
  * to send unsigned requests when FLOW_SIGNING_KEY is missing (the node takes its `on_error`).
  */
-export async function flowSigningSecret(config: FlowSigningConfig, tenantId: string): Promise<string> {
+export async function flowSigningSecret(config: FlowSigningConfig, tenantId: string, generation = 0): Promise<string> {
   const key = config.FLOW_SIGNING_KEY ?? (config.ENVIRONMENT === "production" ? undefined : config.JWT_SIGNING_KEYS);
   if (!key) throw new Error("flow requests cannot be signed: FLOW_SIGNING_KEY is not set");
   const ikm = await crypto.subtle.importKey("raw", encoder.encode(key), "HKDF", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: encoder.encode("parley/flow-http-signature/v1"), info: encoder.encode(tenantId) }, ikm, 256);
+  // Generation 0 keeps the secret every workspace had before rotation existed.
+  const info = generation === 0 ? tenantId : `${tenantId}:${generation}`;
+  const bits = await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: encoder.encode("parley/flow-http-signature/v1"), info: encoder.encode(info) }, ikm, 256);
   return `pfs_${base64url(new Uint8Array(bits))}`;
 }
 
