@@ -181,4 +181,15 @@ describe("reports", () => {
     expectError(await call("GET", "/v1/reports?from=2026-06-02T00:00:00Z&to=2026-06-01T00:00:00Z", { token: t.owner.token }), 400, "VALIDATION_FAILED");
     expectStatus(await call("GET", "/v1/reports", { token: t.owner.token }), 200);
   });
+
+  it("answers 404 for another workspace's team or channel to narrow to", async () => {
+    const mine = await createTenant();
+    const theirs = await createTenant();
+    const team = await call("POST", "/v1/teams", { token: theirs.owner.token, body: { name: "Their team" } });
+    expectStatus(team, 201);
+    const ch = await createApiChannel(theirs, { debounce_ms: 100 });
+    expectError(await call("GET", `/v1/reports?team_id=${team.body.id}`, { token: mine.owner.token }), 404, "NOT_FOUND");
+    expectError(await call("GET", `/v1/reports?channel_id=${ch.id}`, { token: mine.owner.token }), 404, "NOT_FOUND");
+    expectStatus(await call("GET", `/v1/reports?team_id=${team.body.id}`, { token: theirs.owner.token }), 200);
+  });
 });

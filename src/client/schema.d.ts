@@ -8665,6 +8665,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object in this workspace (another workspace's objects are 404 too). `error.code`: `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A service this call needs is not configured or not reachable; retry after Retry-After when it is given. `error.code`: `UNAVAILABLE` */
             503: {
                 headers: {

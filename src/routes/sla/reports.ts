@@ -11,7 +11,7 @@ export const route = createRoute({
   summary: "How the team is doing: first-response and resolution times (median, p90), SLA attainment per team and channel, volume by priority",
   security: bearerSecurity,
   request: { query: ReportQuery },
-  responses: { 200: { description: "The report for the period", content: { "application/json": { schema: ReportSchema } } }, ...protectedErrorResponses() },
+  responses: { 200: { description: "The report for the period", content: { "application/json": { schema: ReportSchema } } }, ...protectedErrorResponses("NOT_FOUND") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => c.json(await getReport({ ctx: c.get("ctx"), input: c.req.valid("query") }), 200);
