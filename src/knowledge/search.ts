@@ -149,22 +149,24 @@ export function keywordSearchSql(tenantId: string, query: string, configs: strin
       where numnode(t.q) > 0
     ),
     candidates as materialized (
-      select c.id, c.tsv from knowledge_chunks c where c.tenant_id = ${tenant} and c.tsv @@ (${sql.join(perWord, sql` || `)})
+      select c.id, c.tsv from knowledge_chunks c join knowledge_documents d on ${live}
+      where c.tenant_id = ${tenant} and d.is_active ${visible(publicOnly)} and c.tsv @@ (${sql.join(perWord, sql` || `)})
     ),
-    hits as (
+    hits as materialized (
       select k.id, sum(terms.idf * (tf.v * ${BM25_K1 + 1}) / (tf.v + ${BM25_K1})) as score
       from candidates k
       join terms on k.tsv @@ terms.q
       cross join lateral (select ts_rank_cd(k.tsv, terms.q, 0) / 0.4 as v) tf
       group by k.id
-    )
-    select ${columns}, h.score
-    from hits h
-    join knowledge_chunks c on c.id = h.id
+    ),
+    top as materialized (select id, score from hits order by score desc, id limit ${limit})
+    -- Only the page's rows are joined back (each step above runs once, whatever the planner
+    -- estimates: with stale statistics it re-ran the scoring once per chunk).
+    select ${columns}, t.score
+    from top t
+    join knowledge_chunks c on c.id = t.id
     join knowledge_documents d on ${live}
-    where d.is_active ${visible(publicOnly)}
-    order by h.score desc, c.id
-    limit ${limit}`;
+    order by t.score desc, c.id`;
 }
 
 export async function keywordSearch(tx: Tx, tenantId: string, query: string, opts: Omit<SearchOptions, "mode">): Promise<Passage[]> {
