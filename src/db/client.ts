@@ -1,5 +1,6 @@
 import { Client, neon, neonConfig, types } from "@neondatabase/serverless";
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import { drizzle as drizzleHttp, type NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
@@ -9,6 +10,10 @@ import * as schema from "./schema";
 export type Tx = Parameters<Parameters<NeonDatabase<typeof schema>["transaction"]>[0]>[0];
 /** The query builder of the one-round-trip path: what `batch` builds its statements with. */
 export type HttpDb = NeonHttpDatabase<typeof schema>;
+/** Either path's query builder (a transaction's, or the batch's): for reads built once and run on both. */
+export type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** Ids to read by: a list, or a subquery that selects them (so they ride in the same batch as the page). */
+export type Ids = string[] | SQLWrapper;
 
 /** What a transaction may see: RLS policies read these settings, and with none set they see nothing. */
 export interface DbScope {

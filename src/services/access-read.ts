@@ -89,6 +89,12 @@ function gate(ctx: ServiceContext, tenantId: string, permission: Permission | nu
     null::uuid as user_id, null::uuid as session_id, null::uuid as key_id, null::text[] as scopes where false`, sql`false`);
 }
 
+/**
+ * The signed-in user as the gate of the same batch set it (null for a key or a failed check): reads
+ * that need "who is looking" can go in the batch without knowing the user beforehand.
+ */
+export const CURRENT_USER = sql`nullif(current_setting('app.user_id', true), '')::uuid`;
+
 function principalOf(ctx: ServiceContext, row: GateRow | undefined): Principal | undefined {
   if (!row?.tenant_id) return undefined;
   const tenant: TenantInfo = { id: row.tenant_id, slug: row.slug!, name: row.name!, status: row.status! };

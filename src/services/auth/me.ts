@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { users } from "../../db/schema";
-import { readTenant } from "../access-read";
+import { CURRENT_USER, readTenant } from "../access-read";
 import type { ServiceContext } from "../context";
 
 /**
@@ -13,7 +13,7 @@ export async function getMe({ ctx }: { ctx: ServiceContext }) {
     principal,
     results: [rows],
   } = await readTenant(ctx, null, (db) => [
-    db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, sql`nullif(current_setting('app.user_id', true), '')::uuid`)),
+    db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, CURRENT_USER)),
   ] as const);
   const tenant = principal.tenant;
   if (principal.type === "system") return { user: null, tenant, role: null };

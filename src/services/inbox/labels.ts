@@ -1,6 +1,5 @@
-import { eq, inArray, type SQLWrapper } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type * as schema from "../../db/schema";
+import { eq, inArray } from "drizzle-orm";
+import type { Ids, ReadDb } from "../../db/client";
 import { channels, contacts, tenantMembers, users, type ChannelType } from "../../db/schema";
 import { readTenant } from "../access-read";
 import type { ServiceContext } from "../context";
@@ -23,9 +22,6 @@ export function contactLabel(c: { name: string | null; emails: string[]; phones:
   return external ? `Visitor ${external.slice(-6)}` : "Unknown contact";
 }
 
-type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
-/** Ids: a list, or a subquery selecting them (so the names come in the same batch as the page). */
-type Ids = string[] | SQLWrapper;
 
 /** The three lookups behind `inboxLabels`, for a caller's one-round-trip batch (an empty list matches nothing). */
 export function labelReads(db: ReadDb, ids: { contactIds: Ids; channelIds: Ids; userIds: Ids }) {

@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { users } from "../../db/schema";
-import { readTenant } from "../access-read";
+import { CURRENT_USER, readTenant } from "../access-read";
 import type { ServiceContext } from "../context";
 import { toConversation, type Conversation } from "../conversations/model";
 import { pageColumnIds, queueFacetReads, queueFacetsOf, queuePageIds, queuePageOf, queuePageQuery, type QueueInput } from "../routing/queue";
@@ -22,7 +22,7 @@ export async function inboxQueuePage({ ctx, input, now = Date.now() }: { ctx: Se
   const { principal, results } = await readTenant(ctx, "conversations:read", (db) => {
     const ids = queuePageIds(db, tenantId, input);
     return [
-      db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, sql`nullif(current_setting('app.user_id', true), '')::uuid`)),
+      db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, CURRENT_USER)),
       queuePageQuery(db, tenantId, input),
       ...queueFacetReads(db, tenantId),
       ...slaViewReads(db, ids),

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, ne, isNotNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type * as schema from "../../db/schema";
+import type { ReadDb } from "../../db/client";
+import { CURRENT_USER } from "../access-read";
 import { agents, channels, conversations, teamMembers, teams, tenantMembers, type ConversationState } from "../../db/schema";
 import { urgencyOrder } from "./urgency";
 
@@ -18,19 +18,10 @@ export interface QueueInput {
   limit: number;
 }
 
-/** Either path's query builder: a transaction's, or the one-round-trip batch's. */
-type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
-
-/**
- * The signed-in user, as the credential check of the same transaction set it (null for a key): the
- * queue's reads can then go in one batch with that check, without knowing the user beforehand.
- */
-const ME = sql`nullif(current_setting('app.user_id', true), '')::uuid`;
-
 function queueWhere(tenantId: string, input: QueueInput): SQL {
   const filters: SQL[] = [eq(conversations.tenantId, tenantId)];
-  if (input.view === "mine") filters.push(sql`${conversations.assigneeId} = ${ME}`);
-  if (input.view === "teams") filters.push(sql`${conversations.teamId} in (select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.userId} = ${ME})`);
+  if (input.view === "mine") filters.push(sql`${conversations.assigneeId} = ${CURRENT_USER}`);
+  if (input.view === "teams") filters.push(sql`${conversations.teamId} in (select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.userId} = ${CURRENT_USER})`);
   if (input.view === "unassigned") filters.push(sql`${conversations.assigneeId} is null and ${conversations.state} <> 'resolved'`);
   if (input.state) filters.push(eq(conversations.state, input.state));
   else if (input.view !== "all") filters.push(sql`${conversations.state} <> 'resolved'`);
@@ -80,7 +71,7 @@ export function queuePageOf(rows: Row[], input: QueueInput) {
 export function queueFacetReads(db: ReadDb, tenantId: string) {
   return [
     db
-      .select({ id: teams.id, name: teams.name, mine: sql<boolean>`exists (select 1 from ${teamMembers} where ${teamMembers.teamId} = ${teams.id} and ${teamMembers.userId} = ${ME})` })
+      .select({ id: teams.id, name: teams.name, mine: sql<boolean>`exists (select 1 from ${teamMembers} where ${teamMembers.teamId} = ${teams.id} and ${teamMembers.userId} = ${CURRENT_USER})` })
       .from(teams)
       .where(eq(teams.tenantId, tenantId))
       .orderBy(teams.name),
@@ -94,7 +85,7 @@ export function queueFacetReads(db: ReadDb, tenantId: string) {
       .select({ availability: sql<string>`coalesce(${agents.availability}, 'offline')`, memberId: tenantMembers.id })
       .from(tenantMembers)
       .leftJoin(agents, and(eq(agents.tenantId, tenantMembers.tenantId), eq(agents.userId, tenantMembers.userId)))
-      .where(and(eq(tenantMembers.tenantId, tenantId), sql`${tenantMembers.userId} = ${ME}`)),
+      .where(and(eq(tenantMembers.tenantId, tenantId), sql`${tenantMembers.userId} = ${CURRENT_USER}`)),
     db
       .select({ id: channels.id, name: channels.name, type: channels.type })
       .from(channels)

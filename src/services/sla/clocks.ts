@@ -1,7 +1,5 @@
-import { and, eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type { Tx } from "../../db/client";
-import type * as schema from "../../db/schema";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Ids, ReadDb, Tx } from "../../db/client";
 import { channels, contacts, conversationSlas, conversations, slaEvents, type SlaTargets } from "../../db/schema";
 import { emitEvents } from "../audit";
 import { businessMsBetween } from "../../sla/business-hours";
@@ -10,10 +8,6 @@ import type { ConversationSla } from "./model";
 import { choosePolicy, policiesOf, resolveTargets, type SelectionFacts } from "./select";
 
 type SlaRow = typeof conversationSlas.$inferSelect;
-/** Either path's query builder: a transaction's, or the one-round-trip batch's. */
-type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
-/** Conversation ids: a list, or a subquery that selects them. */
-type Ids = string[] | SQLWrapper;
 
 /** Everything the clocks and the policy choice read about one conversation, in one query. */
 export interface ConversationFacts extends SelectionFacts {
