@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { AppError } from "../../lib/errors";
 import { withTenant } from "../access";
+import { findTeamRow } from "../routing/engine";
 import type { ServiceContext } from "../context";
 
 const DAY = 86_400_000;
@@ -57,7 +58,7 @@ export async function getReport({ ctx, input }: { ctx: ServiceContext; input: Re
   if (to.getTime() - from.getTime() > MAX_DAYS * DAY) throw new AppError("VALIDATION_FAILED", `a report covers at most ${MAX_DAYS} days`, { field: "from" });
   return withTenant(ctx, "reports:read", async (tx, p) => {
     // A team or channel to narrow to must be this workspace's: another workspace's id is a 404, as everywhere.
-    if (input.team_id && (await tx.execute(sql`select 1 from teams where id = ${input.team_id}::uuid`)).rows.length === 0) throw new AppError("NOT_FOUND", "Team not found", { field: "team_id" });
+    if (input.team_id) await findTeamRow(tx, p.tenant.id, input.team_id);
     if (input.channel_id && (await tx.execute(sql`select 1 from channels where id = ${input.channel_id}::uuid`)).rows.length === 0) throw new AppError("NOT_FOUND", "Channel not found", { field: "channel_id" });
     const scope = sql`c.tenant_id = ${p.tenant.id}::uuid and c.created_at >= ${from.toISOString()}::timestamptz and c.created_at < ${to.toISOString()}::timestamptz
       ${input.team_id ? sql`and c.team_id = ${input.team_id}::uuid` : sql``} ${input.channel_id ? sql`and c.channel_id = ${input.channel_id}::uuid` : sql``}`;
