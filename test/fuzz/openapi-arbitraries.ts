@@ -99,7 +99,7 @@ export function schemaArb(doc: any, raw: JsonSchema | undefined, depth = 0): fc.
     case "string":
       if (s.format === "uuid") arb = fc.uuid();
       else if (s.format === "email") arb = fc.emailAddress();
-      else if (s.format === "date-time") arb = fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01") }).map((d) => d.toISOString());
+      else if (s.format === "date-time") arb = fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString());
       else if (s.format === "uri" || s.format === "url") arb = fc.webUrl();
       else arb = fc.string({ minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 40, 80) });
       break;
