@@ -129,7 +129,9 @@ export async function servePglite(
           await db.execProtocolRawStream(message, {
             onRawData: (data) => {
               tail = lastBytes(tail, data, 6);
-              if (session.socket.writable) session.socket.write(data);
+              // A copy: PGlite hands out a view of a buffer it reuses for the next chunk, and a write the
+              // kernel cannot take at once is queued by reference (large results arrived corrupted).
+              if (session.socket.writable) session.socket.write(Buffer.from(data));
             },
           });
         }
