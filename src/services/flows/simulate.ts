@@ -10,6 +10,7 @@ import { flowVersions } from "../../db/schema";
 import { and, desc, eq } from "drizzle-orm";
 import { notFound } from "../../lib/errors";
 import { understandOffline } from "../../understanding";
+import { knowledgePortFor } from "../knowledge/query";
 
 export const SimulateInput = z
   .object({
@@ -36,14 +37,18 @@ export const SimulationSchema = z
   .openapi("FlowSimulationResult");
 export type Simulation = z.infer<typeof SimulationSchema>;
 
-/** Ports with every side effect off: nothing is sent, stored or called, and the steps say so. */
-const simulatedPorts: FlowPorts = {
-  knowledgeAnswer: async () => null,
+/**
+ * Ports with every side effect off: nothing is sent or stored, and the steps say so. The one real call
+ * is `knowledge_answer`, a read: the simulator answers from the workspace's knowledge exactly as the bot
+ * would (public passages only, confident or nothing), without logging or metering it as a query.
+ */
+const simulatedPorts = (ctx: ServiceContext): FlowPorts => ({
+  knowledgeAnswer: (q) => withTenant(ctx, "flows:read", (tx, p) => knowledgePortFor(ctx, tx, p.tenant.id, { conversationId: null, channel: "simulator", unrecorded: true })(q)),
   createTicket: async () => ({ id: "simulated", ticket_number: "SIM-0001" }),
   escalate: async () => {},
   reserve: async () => ({ ok: true, confirmation_code: "SIMULATED" }),
   http: async () => ({ status: 200, body: { simulated: true } }),
-};
+});
 
 // The fallback when the offline annotator cannot tell (or fails): common words per language, enough
 // for the greetings and requests the simulator is mostly fed.
@@ -102,9 +107,10 @@ export async function simulateFlow({ ctx, input }: { ctx: ServiceContext; input:
   const contact = { ...(input.contact?.name && { name: input.contact.name }), language: input.contact?.language ?? null, attributes: input.contact?.attributes ?? {} };
   let state: FlowState | undefined;
   const out: Simulation = { version: version.version, replies: [], steps: [], actions: [], outcome: "ended", turns: [], variables: {} };
+  const ports = simulatedPorts(ctx);
   let now = Date.now();
   for (const [i, text] of input.messages.entries()) {
-    const result = await run(parsed.definition, state, { messages: [{ text }], annotations: await annotateForSimulation(text, input.contact?.language), contact, channel: { type: "simulator" }, now }, simulatedPorts);
+    const result = await run(parsed.definition, state, { messages: [{ text }], annotations: await annotateForSimulation(text, input.contact?.language), contact, channel: { type: "simulator" }, now }, ports);
     state = result.state;
     out.replies.push(...result.replies.map((r) => r.text));
     out.steps.push(...result.steps.map((s) => ({ message: i, ...s })));

@@ -97,7 +97,7 @@ export async function runAnswer(
   log: Logger,
   tenantId: string,
   raw: AnswerInput,
-  origin: QueryOrigin & { publicOnly?: boolean; onAiCall?: (usage: { provider: string; inputTokens: number; outputTokens: number }) => Promise<void> },
+  origin: QueryOrigin & { publicOnly?: boolean; unrecorded?: boolean; onAiCall?: (usage: { provider: string; inputTokens: number; outputTokens: number }) => Promise<void> },
 ): Promise<Answer> {
   const input = parseInput(AnswerInput, raw);
   const started = performance.now();
@@ -111,6 +111,9 @@ export async function runAnswer(
       await emitEvent(tx, { tenantId, type: "ai.call", aggregateType: "ai_call", aggregateId: crypto.randomUUID(), payload: { provider: generator!.provider, purpose: "knowledge_answer", input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, at: new Date().toISOString() } });
     },
   });
+  // The flow simulator's rehearsals are not customer questions: no analytics row, no metered query, no
+  // count on the documents. (A generated answer still records its AI call above: that cost is real.)
+  if (origin.unrecorded) return answer;
   await logQuery(tx, tenantId, origin, {
     kind: "answer",
     mode: "hybrid",
@@ -154,7 +157,7 @@ export async function answerKnowledge({ ctx, input, origin = { source: "api" } }
  * The flow's `knowledge_answer` port, inside the bot turn's transaction: public passages only, an
  * answer only when confident, with its citation's title in the text.
  */
-export function knowledgePortFor(ctx: ServiceContext, tx: Tx, tenantId: string, origin: { conversationId: string; channel: string | null }) {
+export function knowledgePortFor(ctx: ServiceContext, tx: Tx, tenantId: string, origin: { conversationId: string | null; channel: string | null; unrecorded?: boolean }) {
   const backend = backendOf(ctx);
   return async (q: { question: string; language: string }) => {
     const question = q.question.trim().slice(0, 1000);
