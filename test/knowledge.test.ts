@@ -120,6 +120,38 @@ describe("knowledge documents and search", () => {
     });
   });
 
+  it("reports query analytics: volume, answer rate, unanswered questions and cited documents, for this workspace only", async () => {
+    const a = await createTenant("Analytics");
+    const doc = await addDocument(a, { title: "Returns policy", content: RETURNS_POLICY, format: "markdown" });
+    await settled(a, doc.id);
+    expectStatus(await answerFor(a, "How long do refunds take?"), 200);
+    expectStatus(await answerFor(a, "How long do refunds take?"), 200);
+    expect((await answerFor(a, "Do you sell gift cards for the cinema?")).body.confident).toBe(false);
+    expectStatus(await searchFor(a, "exchange size"), 200);
+    const res = await call("GET", "/v1/knowledge/analytics", { token: a.owner.token });
+    expectStatus(res, 200);
+    expect(res.body).toMatchObject({ queries: 4, searches: 1, answers: 3, answered: 2, answer_rate_pct: 66.7, no_results: 0 });
+    expect(res.body.top_queries[0]).toMatchObject({ query: "how long do refunds take?", count: 2, answered: 2 });
+    expect(res.body.unanswered).toEqual([expect.objectContaining({ query: "do you sell gift cards for the cinema?", count: 1, answered: 0 })]);
+    expect(res.body.top_documents[0]).toMatchObject({ document_id: doc.id, title: "Returns policy" });
+    expect(res.body.by_source).toEqual([{ source: "api", queries: 4, answered: 2 }]);
+    expect(res.body.daily).toHaveLength(1);
+    expect(res.body.latency_ms.p95).toBeGreaterThanOrEqual(0);
+    // Filtered by source, and bad periods refused with the error body.
+    expect((await call("GET", "/v1/knowledge/analytics?source=bot", { token: a.owner.token })).body.queries).toBe(0);
+    expectError(await call("GET", "/v1/knowledge/analytics?from=2026-02-30T00:00:00Z", { token: a.owner.token }), 400, "VALIDATION_FAILED");
+    expectError(await call("GET", "/v1/knowledge/analytics?source=fax", { token: a.owner.token }), 400, "VALIDATION_FAILED");
+    // Another workspace sees none of it; an agent may not read analytics.
+    const other = await call("GET", "/v1/knowledge/analytics", { token: foreign.owner.token });
+    expect(other.body.top_queries.map((q: { query: string }) => q.query)).not.toContain("how long do refunds take?");
+    expect(other.body.top_documents.map((d: { document_id: string }) => d.document_id)).not.toContain(doc.id);
+    const agent = await a.createUser("agent");
+    expectError(await call("GET", "/v1/knowledge/analytics", { token: agent.token }), 403, "FORBIDDEN");
+    // A deleted document leaves the cited list.
+    expectStatus(await call("DELETE", `/v1/knowledge/documents/${doc.id}`, { token: a.owner.token }), 204);
+    expect((await call("GET", "/v1/knowledge/analytics", { token: a.owner.token })).body.top_documents).toEqual([]);
+  });
+
   it("re-indexes an edit as a new version, and a deactivated document is not searched", async () => {
     const doc = await addDocument(t, { title: "Opening hours", content: "Our shop opens at 9 in the morning on weekdays.", format: "text" });
     await settled(t, doc.id);
@@ -320,6 +352,31 @@ describe("the bot answers from knowledge", () => {
       return rows;
     });
     expect(second.map((r) => r.text).join("\n")).not.toMatch(/working days|Source:/);
+  });
+
+  it("answers in the flow simulator from the workspace's knowledge, citing it, without logging or metering a query", async () => {
+    const t = await createTenant("Simulated");
+    const doc = await addDocument(t, { title: "Delivery times", content: "# Delivery\n\n## Standard delivery\n\nStandard delivery to the mainland takes 3 to 5 working days.", format: "markdown" });
+    await settled(t, doc.id);
+    const flow = await call("POST", "/v1/flows", {
+      token: t.owner.token,
+      body: { name: "Answers", definition: { start: "kb", nodes: { kb: { type: "knowledge_answer", next: "done", on_no_answer: "sorry" }, sorry: { type: "message", text: "I do not know.", next: "done" }, done: { type: "end" } } } },
+    });
+    expectStatus(flow, 201);
+    const count = () => ownerQuery("select (select count(*)::int from knowledge_queries where tenant_id = $1) as queries, (select count(*)::int from outbox_events where tenant_id = $1 and type = 'knowledge.query') as events", [t.id]);
+    const before = await count();
+    const res = await call("POST", `/v1/flows/${flow.body.id}/simulate`, { token: t.owner.token, body: { messages: ["How long does standard delivery take to the mainland?", "Can I pay with seashells?"] } });
+    expectStatus(res, 200);
+    expect(res.body.turns[0].replies[0]).toMatch(/3 to 5 working days[\s\S]*Source: Delivery times/);
+    const answered = res.body.steps.find((s: { type: string; message: number }) => s.type === "knowledge_answer" && s.message === 0);
+    expect(answered).toMatchObject({ outcome: "answered", detail: { citations: [{ document_id: doc.id, title: "Delivery times" }] } });
+    expect(res.body.turns[1].replies).toEqual(["I do not know."]);
+    expect(await count()).toEqual(before);
+    // Another workspace's simulator never answers from this one's documents.
+    const other = await createTenant("Other simulated");
+    const theirs = await call("POST", "/v1/flows", { token: other.owner.token, body: { name: "Answers", definition: { start: "kb", nodes: { kb: { type: "knowledge_answer", next: "done", on_no_answer: "sorry" }, sorry: { type: "message", text: "I do not know.", next: "done" }, done: { type: "end" } } } } });
+    const foreign = await call("POST", `/v1/flows/${theirs.body.id}/simulate`, { token: other.owner.token, body: { messages: ["How long does standard delivery take to the mainland?"] } });
+    expect(foreign.body.replies).toEqual(["I do not know."]);
   });
 
   it("answers in the customer's language when a document in it exists", async () => {

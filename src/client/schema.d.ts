@@ -778,6 +778,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is asked of the knowledge base: volume, answer rate, latency, frequent and unanswered questions, most cited documents */
+        get: operations["getKnowledgeAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/teams": {
         parameters: {
             query?: never;
@@ -2215,6 +2232,61 @@ export interface components {
             question: string;
             /** @description The asker's language; detected from the question when omitted */
             language?: string;
+        };
+        KnowledgeAnalytics: {
+            period: {
+                from: string;
+                to: string;
+            };
+            /** @description Searches and answers logged in the period */
+            queries: number;
+            searches: number;
+            answers: number;
+            /** @description Answers given with confidence and citations */
+            answered: number;
+            /** @description answered / answers, in percent (null with no answers) */
+            answer_rate_pct: number | null;
+            /** @description Queries that found no passage at all */
+            no_results: number;
+            latency_ms: {
+                p50: number | null;
+                p95: number | null;
+            };
+            by_source: {
+                source: string;
+                queries: number;
+                answered: number;
+            }[];
+            by_language: {
+                language: string;
+                queries: number;
+            }[];
+            /** @description The most frequent questions (normalised text), most frequent first */
+            top_queries: {
+                query: string;
+                count: number;
+                answered: number;
+                last_at: string;
+            }[];
+            /** @description Questions asked for an answer that none could be given to: what to write next */
+            unanswered: {
+                query: string;
+                count: number;
+                answered: number;
+                last_at: string;
+            }[];
+            /** @description Documents cited most (deleted ones are left out) */
+            top_documents: {
+                /** Format: uuid */
+                document_id: string;
+                title: string;
+                queries: number;
+            }[];
+            daily: {
+                date: string;
+                queries: number;
+                answered: number;
+            }[];
         };
         Team: {
             /** Format: uuid */
@@ -7166,6 +7238,69 @@ export interface operations {
             };
             /** @description Request body too large. `error.code`: `PAYLOAD_TOO_LARGE` */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service this call needs is not configured or not reachable; retry after Retry-After when it is given. `error.code`: `UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getKnowledgeAnalytics: {
+        parameters: {
+            query?: {
+                /** @description Start of the period (default: 30 days before `to`) */
+                from?: string;
+                /** @description End of the period (default: now) */
+                to?: string;
+                /** @description Only queries from this source (the bot, the assist panel, the Knowledge page or the API) */
+                source?: "api" | "page" | "assist" | "bot";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Query analytics for the period */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeAnalytics"];
+                };
+            };
+            /** @description Invalid input; `error.field` names the first offending field. `error.code`: `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. `error.code`: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or key scope does not allow this, or the workspace is suspended. `error.code`: `FORBIDDEN`, `TENANT_SUSPENDED` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

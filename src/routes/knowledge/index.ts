@@ -1,4 +1,5 @@
 import type { RouteModule } from "../route-module";
+import * as analytics from "./analytics";
 import * as answer from "./answer";
 import * as documentCreate from "./documents-create";
 import * as documentDelete from "./documents-delete";
@@ -8,4 +9,4 @@ import * as documentUpdate from "./documents-update";
 import * as search from "./search";
 
 /** This area's API routes, registered by registerRoutes (src/routes/index.ts). */
-export const routes: RouteModule[] = [documentCreate, documentList, documentGet, documentUpdate, documentDelete, search, answer] as RouteModule[];
+export const routes: RouteModule[] = [documentCreate, documentList, documentGet, documentUpdate, documentDelete, search, answer, analytics] as RouteModule[];

@@ -1,17 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { AppError } from "../../lib/errors";
+import { PeriodQuery, reportPeriod } from "./period";
 import { withTenant } from "../access";
 import { findTeamRow } from "../routing/engine";
 import type { ServiceContext } from "../context";
 
-const DAY = 86_400_000;
 /** Longest period one report covers: the queries scan the period's conversations. */
 const MAX_DAYS = 366;
 
-export const ReportQuery = z.object({
-  from: z.string().datetime({ offset: true }).optional().openapi({ description: "Start of the period (default: 30 days before `to`)" }),
-  to: z.string().datetime({ offset: true }).optional().openapi({ description: "End of the period (default: now)" }),
+export const ReportQuery = PeriodQuery.extend({
   team_id: z.string().uuid().optional(),
   channel_id: z.string().uuid().optional(),
 });
@@ -46,16 +44,7 @@ const pct = (total: number, breached: number) => (total === 0 ? null : Math.roun
  * daily series — all over conversations started in the period.
  */
 export async function getReport({ ctx, input }: { ctx: ServiceContext; input: ReportQuery }): Promise<Report> {
-  const to = input.to ? new Date(input.to) : new Date();
-  const from = input.from ? new Date(input.from) : new Date(to.getTime() - 30 * DAY);
-  // Outside this range Postgres refuses the timestamp (year 0) or the period is meaningless.
-  for (const [field, d] of [["from", from], ["to", to]] as const) {
-    // A well-formed but impossible date (2026-02-30T00:00:00Z) parses to NaN, which no comparison catches.
-    if (Number.isNaN(d.getTime())) throw new AppError("VALIDATION_FAILED", `${field} is not a real date`, { field });
-    if (d.getTime() < Date.UTC(1970, 0, 1) || d.getTime() > Date.UTC(9999, 0, 1)) throw new AppError("VALIDATION_FAILED", `${field} must be between 1970 and 9999`, { field });
-  }
-  if (from >= to) throw new AppError("VALIDATION_FAILED", "from must be before to", { field: "from" });
-  if (to.getTime() - from.getTime() > MAX_DAYS * DAY) throw new AppError("VALIDATION_FAILED", `a report covers at most ${MAX_DAYS} days`, { field: "from" });
+  const { from, to } = reportPeriod(input, MAX_DAYS);
   return withTenant(ctx, "reports:read", async (tx, p) => {
     // A team or channel to narrow to must be this workspace's: another workspace's id is a 404, as everywhere.
     if (input.team_id) await findTeamRow(tx, p.tenant.id, input.team_id);

@@ -10,6 +10,7 @@ import { getMe } from "../../services/auth/me";
 import { documentChunks, getDocument, listDocuments } from "../../services/knowledge/documents";
 import type { KnowledgeDocument, SearchResults } from "../../services/knowledge/model";
 import { searchKnowledge } from "../../services/knowledge/query";
+import { getKnowledgeAnalytics, type KnowledgeAnalytics } from "../../services/knowledge/analytics";
 import { roleAllows } from "../../services/permissions";
 import { ensureCsrfToken } from "../csrf";
 import { CsrfField, type FormState } from "../forms";
@@ -35,6 +36,14 @@ mark{background:#fff1a8;color:inherit;padding:0 .1rem;border-radius:3px}
 .kb-actions{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:1rem}
 .kb-chunk{border-top:1px solid var(--line);padding:.6rem 0}
 .kb-chunk pre{white-space:pre-wrap;font:inherit;margin:.3rem 0 0}
+.kb-stats{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));margin-bottom:1rem}
+.kb-stat{border:1px solid var(--line);border-radius:10px;padding:.7rem .9rem}
+.kb-stat b{display:block;font-size:1.45rem;line-height:1.2}
+.kb-stat span{color:var(--muted);font-size:.9rem}
+.kb-lists{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr))}
+.kb-lists h3{margin:.2rem 0 .4rem;font-size:1rem}
+.kb-lists ol{margin:0;padding-left:1.3rem}.kb-lists li{margin:.2rem 0}
+.kb-lists .n{color:var(--muted);font-size:.9rem;white-space:nowrap}
 `;
 
 /**
@@ -180,6 +189,42 @@ const AddForms = ({ csrf }: { csrf: string }) => (
   </div>
 );
 
+const Stat = ({ value, label }: { value: string | number; label: string }) => (
+  <div class="kb-stat"><b>{value}</b><span>{label}</span></div>
+);
+
+const QueryList = ({ title, items, empty }: { title: string; items: KnowledgeAnalytics["top_queries"]; empty: string }) => (
+  <div>
+    <h3>{title}</h3>
+    {items.length === 0 ? <p class="empty">{empty}</p> : (
+      <ol>{items.map((i) => <li>{i.query} <span class="n">× {i.count}</span></li>)}</ol>
+    )}
+  </div>
+);
+
+/** The last 30 days of queries: volume, answer rate, latency, and what to write next. */
+const Analytics = ({ a }: { a: KnowledgeAnalytics }) => (
+  <section class="card" aria-labelledby="analytics-title">
+    <h2 id="analytics-title">Questions in the last 30 days</h2>
+    <div class="kb-stats">
+      <Stat value={a.queries} label="searches and answers" />
+      <Stat value={a.answer_rate_pct === null ? "—" : `${a.answer_rate_pct}%`} label={`answered (${a.answered} of ${a.answers})`} />
+      <Stat value={a.no_results} label="found no passage" />
+      <Stat value={a.latency_ms.p95 === null ? "—" : `${a.latency_ms.p95} ms`} label="p95 latency" />
+    </div>
+    <div class="kb-lists">
+      <QueryList title="Unanswered: what to write next" items={a.unanswered} empty="Every question asked for an answer got one." />
+      <QueryList title="Asked most" items={a.top_queries} empty="No questions yet." />
+      <div>
+        <h3>Cited most</h3>
+        {a.top_documents.length === 0 ? <p class="empty">No document cited yet.</p> : (
+          <ol>{a.top_documents.map((d) => <li><a href={`/app/knowledge/${d.document_id}`}>{d.title}</a> <span class="n">× {d.queries}</span></li>)}</ol>
+        )}
+      </div>
+    </div>
+  </section>
+);
+
 async function pageHead(c: C) {
   const ctx = c.get("ctx");
   const me = await getMe({ ctx });
@@ -194,6 +239,7 @@ export async function renderKnowledge(c: C, opts: { form?: FormState; notice?: s
   const q = (c.req.query("q") ?? "").trim().slice(0, 1000);
   const mode = (SEARCH_MODES as readonly string[]).includes(c.req.query("mode") ?? "") ? (c.req.query("mode") as SearchMode) : "hybrid";
   const results = q ? await searchKnowledge({ ctx, input: { query: q, mode, limit: 10 }, origin: { source: "page" } }) : undefined;
+  const analytics = roleAllows(me.role!, "reports:read") ? await getKnowledgeAnalytics({ ctx, input: {} }) : undefined;
   const error = opts.form?.errors?._form;
   return render(
     c,
@@ -217,6 +263,7 @@ export async function renderKnowledge(c: C, opts: { form?: FormState; notice?: s
         <h2 id="docs-title">Documents</h2>
         <DocumentsTable docs={page.data} />
       </section>
+      {analytics ? <Analytics a={analytics} /> : null}
       {canWrite ? (
         <section class="card" aria-labelledby="add-title">
           <h2 id="add-title">Add knowledge</h2>
