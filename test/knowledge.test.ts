@@ -278,6 +278,20 @@ describe("knowledge documents and search", () => {
       return out.rows[0].n;
     });
     expect(none).toBe(0); // no tenant set: fail closed
+    // Keyword search's index step (a definer function, migration 0019) answers only the session's own
+    // workspace, and nothing with no workspace set.
+    const matched = await withSql("app", async (c) => {
+      const count = async (tenant: string | null) => {
+        await c.query("begin");
+        await c.query("select set_config('role', 'parley_app', true), set_config('app.tenant_id', $1, true)", [tenant ?? ""]);
+        const out = await c.query("select count(*)::int as n from parley_knowledge_match(to_tsquery('english', 'refund'))");
+        await c.query("rollback");
+        return out.rows[0].n as number;
+      };
+      return { mine: await count(t.id), theirs: await count(foreign.id), unset: await count(null) };
+    });
+    expect(matched.mine).toBeGreaterThan(0);
+    expect(matched).toMatchObject({ theirs: 0, unset: 0 });
     // The vector namespace is the workspace: the foreign tenant's namespace holds none of these vectors.
     const ns = await ownerQuery("select distinct tenant_id::text, namespace from knowledge_vectors where tenant_id = $1", [t.id]);
     expect(ns).toEqual([{ tenant_id: t.id, namespace: t.id }]);

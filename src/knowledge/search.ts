@@ -111,7 +111,7 @@ const BM25_K1 = 1.2;
  * Ranked like BM25 rather than by `ts_rank_cd` alone: ts_rank_cd knows no word's rarity, so with
  * "any of these words" a passage that says "pay" five times outranked the one passage that says
  * "customs". Here each word weighs its inverse document frequency among the workspace's chunks
- * (a GIN count per word), and its occurrences in a chunk — title and headings count 2.5× the body,
+ * (counted over the chunks that match), and its occurrences in a chunk — title and headings count 2.5× the body,
  * the tsvector's A/B weights — saturate (k1 = 1.2), so a rare word matched once beats a common one
  * repeated. Chunks are of similar length by construction, so there is no length normalization.
  * A query written with websearch syntax is run as written, ranked by ts_rank_cd.
@@ -123,41 +123,51 @@ export function keywordSearchSql(tenantId: string, query: string, configs: strin
   if (usesSyntax(query)) {
     return sql`select ${columns}, ts_rank_cd(c.tsv, q.query, 1) as score
     from (select ${parse(query)} as query) q
-    join knowledge_chunks c on c.tsv @@ q.query
+    cross join lateral parley_knowledge_match(q.query) m
+    join knowledge_chunks c on c.id = m.id and c.tsv @@ q.query
     join knowledge_documents d on ${live}
     where c.tenant_id = ${tenantId}::uuid and d.is_active ${visible(publicOnly)}
     order by score desc, c.id
     limit ${limit}`;
   }
-  // Each word's tsquery is spelled out in the statement (not read from a row), so both its count and
-  // the candidates are GIN index scans; the candidates are every chunk matching any word, and only
-  // they are scored word by word. MATERIALIZED: each part runs once (inlined, Postgres re-ran the
-  // counts per hit, and the embedded build failed on that plan).
+  // The candidates are every live chunk matching any word, found through the GIN index by
+  // parley_knowledge_match (migration 0019: under RLS the planner will not use the index for `@@`),
+  // kept only if their document is one this workspace may see (documents under RLS); the page's
+  // passages are read back from the chunks under RLS at the end. Each word is then matched against the
+  // candidates once (`matches`), which gives both its occurrences per chunk and its document frequency
+  // — the candidates hold every live chunk with the word, so the count over them is the count over the
+  // workspace (a separate count per word scanned every chunk again: half the statement's time).
+  // MATERIALIZED: each part runs once (inlined, Postgres re-ran steps per hit, and the embedded build
+  // failed on that plan).
   const perWord = topicalWords(query).map((w) => parse(w));
   if (perWord.length === 0) return sql`select ${columns}, 0::float8 as score from knowledge_chunks c join knowledge_documents d on ${live} where false`;
   const tenant = sql`${tenantId}::uuid`;
   const words = sql.join(
-    perWord.map((q) => sql`(${q}, (select count(*) from knowledge_chunks k where k.tenant_id = ${tenant} and k.tsv @@ (${q}))::float8)`),
+    perWord.map((q, i) => sql`(${i}::int, ${q})`),
     sql`, `,
   );
   return sql`with n as materialized (
       select greatest(coalesce(sum(chunk_count), 0), 1)::float8 as total from knowledge_documents where tenant_id = ${tenant} and is_active and indexed_version is not null
     ),
     terms as materialized (
-      select t.q, ln(1 + (n.total - t.df + 0.5) / (t.df + 0.5)) as idf
-      from (values ${words}) as t(q, df), n
-      where numnode(t.q) > 0
+      select t.i, t.q from (values ${words}) as t(i, q) where numnode(t.q) > 0
     ),
     candidates as materialized (
-      select c.id, c.tsv from knowledge_chunks c join knowledge_documents d on ${live}
-      where c.tenant_id = ${tenant} and d.is_active ${visible(publicOnly)} and c.tsv @@ (${sql.join(perWord, sql` || `)})
+      select m.id, m.tsv from parley_knowledge_match(${sql.join(perWord, sql` || `)}) m
+      join knowledge_documents d on d.id = m.document_id and m.document_version = d.indexed_version
+      where d.tenant_id = ${tenant} and d.is_active ${visible(publicOnly)}
+    ),
+    matches as materialized (
+      select k.id, terms.i, ts_rank_cd(k.tsv, terms.q, 0) / 0.4 as tf
+      from candidates k join terms on k.tsv @@ terms.q
+    ),
+    idf as materialized (
+      select m.i, ln(1 + (n.total - count(*) + 0.5) / (count(*) + 0.5)) as idf from matches m, n group by m.i, n.total
     ),
     hits as materialized (
-      select k.id, sum(terms.idf * (tf.v * ${BM25_K1 + 1}) / (tf.v + ${BM25_K1})) as score
-      from candidates k
-      join terms on k.tsv @@ terms.q
-      cross join lateral (select ts_rank_cd(k.tsv, terms.q, 0) / 0.4 as v) tf
-      group by k.id
+      select m.id, sum(idf.idf * (m.tf * ${BM25_K1 + 1}) / (m.tf + ${BM25_K1})) as score
+      from matches m join idf on idf.i = m.i
+      group by m.id
     ),
     top as materialized (select id, score from hits order by score desc, id limit ${limit})
     -- Only the page's rows are joined back (each step above runs once, whatever the planner
