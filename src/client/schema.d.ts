@@ -2275,7 +2275,7 @@ export interface components {
                 answered: number;
                 last_at: string;
             }[];
-            /** @description Documents cited most (deleted ones are left out) */
+            /** @description Documents cited most by answers (deleted ones are left out) */
             top_documents: {
                 /** Format: uuid */
                 document_id: string;

@@ -132,8 +132,9 @@ export function keywordSearchSql(tenantId: string, query: string, configs: strin
   }
   // The candidates are every live chunk matching any word, found through the GIN index by
   // parley_knowledge_match (migration 0019: under RLS the planner will not use the index for `@@`),
-  // kept only if their document is one this workspace may see (documents under RLS); the page's
-  // passages are read back from the chunks under RLS at the end. Each word is then matched against the
+  // kept only if their document is one this workspace may see (documents under RLS; public ones only
+  // for customers, and the chunk total is counted over the same); the page's passages are read back
+  // from the chunks under RLS at the end. Each word is then matched against the
   // candidates once (`matches`), which gives both its occurrences per chunk and its document frequency
   // — the candidates hold every live chunk with the word, so the count over them is the count over the
   // workspace (a separate count per word scanned every chunk again: half the statement's time).
@@ -147,7 +148,9 @@ export function keywordSearchSql(tenantId: string, query: string, configs: strin
     sql`, `,
   );
   return sql`with n as materialized (
-      select greatest(coalesce(sum(chunk_count), 0), 1)::float8 as total from knowledge_documents where tenant_id = ${tenant} and is_active and indexed_version is not null
+      -- The corpus the frequencies are counted in: the same documents the candidates come from.
+      select greatest(coalesce(sum(d.chunk_count), 0), 1)::float8 as total from knowledge_documents d
+      where d.tenant_id = ${tenant} and d.is_active and d.indexed_version is not null ${visible(publicOnly)}
     ),
     terms as materialized (
       select t.i, t.q from (values ${words}) as t(i, q) where numnode(t.q) > 0

@@ -40,7 +40,8 @@ export type Simulation = z.infer<typeof SimulationSchema>;
 /**
  * Ports with every side effect off: nothing is sent or stored, and the steps say so. The one real call
  * is `knowledge_answer`, a read: the simulator answers from the workspace's knowledge exactly as the bot
- * would (public passages only, confident or nothing), without logging or metering it as a query.
+ * would (public passages only, confident or nothing), without logging or metering it as a query. Its
+ * answers are extractive even where a model writes the bot's: a rehearsal makes no paid call.
  */
 const simulatedPorts = (ctx: ServiceContext): FlowPorts => ({
   knowledgeAnswer: (q) => withTenant(ctx, "flows:read", (tx, p) => knowledgePortFor(ctx, tx, p.tenant.id, { conversationId: null, channel: "simulator", unrecorded: true })(q)),

@@ -29,7 +29,7 @@ export const KnowledgeAnalyticsSchema = z
     by_language: z.array(z.object({ language: z.string(), queries: z.number().int() })),
     top_queries: z.array(QueryCount).openapi({ description: "The most frequent questions (normalised text), most frequent first" }),
     unanswered: z.array(QueryCount).openapi({ description: "Questions asked for an answer that none could be given to: what to write next" }),
-    top_documents: z.array(z.object({ document_id: z.string().uuid(), title: z.string(), queries: z.number().int() })).openapi({ description: "Documents cited most (deleted ones are left out)" }),
+    top_documents: z.array(z.object({ document_id: z.string().uuid(), title: z.string(), queries: z.number().int() })).openapi({ description: "Documents cited most by answers (deleted ones are left out)" }),
     daily: z.array(z.object({ date: z.string(), queries: z.number().int(), answered: z.number().int() })),
   })
   .openapi("KnowledgeAnalytics");
@@ -63,7 +63,7 @@ export async function getKnowledgeAnalytics({ ctx, input }: { ctx: ServiceContex
       ${byText(sql``)} as top_queries,
       ${byText(sql`and q.kind = 'answer' and not q.answered`)} as unanswered,
       (select coalesce(json_agg(t), '[]') from (select d.id, d.title, count(*) as n from knowledge_queries q cross join lateral unnest(q.document_ids) as u(id)
-          join knowledge_documents d on d.id = u.id where ${scope} group by d.id, d.title order by 3 desc, 2 limit ${TOP}) t) as top_documents,
+          join knowledge_documents d on d.id = u.id where ${scope} and q.kind = 'answer' group by d.id, d.title order by 3 desc, 2 limit ${TOP}) t) as top_documents,
       (select coalesce(json_agg(t order by t.day), '[]') from (select to_char(date_trunc('day', q.created_at at time zone 'UTC'), 'YYYY-MM-DD') as day, count(*) as n, count(*) filter (where q.answered) as answered
           from knowledge_queries q where ${scope} group by 1) t) as daily`);
     const row = res.rows[0]!;

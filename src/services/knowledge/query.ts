@@ -103,7 +103,9 @@ export async function runAnswer(
   const started = performance.now();
   const language = await askerLanguage(input.question, input.language);
   const passages = await search(tx, tenantId, input.question, { embedder: backend.embedder, index: backend.index(tx, tenantId), onUnconfirmed: warnForeign(log, tenantId) }, { limit: 8, mode: "hybrid", language, publicOnly: origin.publicOnly });
-  const generator = backend.generator;
+  // A rehearsal answers extractively: no model call, so simulating costs nothing and anyone who may read
+  // flows cannot spend the workspace's AI budget.
+  const generator = origin.unrecorded ? undefined : backend.generator;
   const answer = await composeAnswer(input.question, passages, {
     language,
     generator,
@@ -112,7 +114,7 @@ export async function runAnswer(
     },
   });
   // The flow simulator's rehearsals are not customer questions: no analytics row, no metered query, no
-  // count on the documents. (A generated answer still records its AI call above: that cost is real.)
+  // count on the documents.
   if (origin.unrecorded) return answer;
   await logQuery(tx, tenantId, origin, {
     kind: "answer",
