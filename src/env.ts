@@ -97,6 +97,8 @@ export type Env = Omit<WranglerEnv, "OUTBOX_QUEUE" | "OUTBOX_DLQ" | "USAGE_QUEUE
   AI_PRICE_OUTPUT_CENTS_PER_MTOK?: string;
   // Knowledge search: local | cloudflare (src/knowledge/select.ts reads and validates it).
   KNOWLEDGE_BACKEND?: string;
+  /** Uploaded files (src/knowledge/file-store.ts); without it they are kept in Postgres. */
+  KNOWLEDGE_FILES?: unknown;
 };
 
 let cached: { source: unknown; config: AppConfig } | undefined;

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiMessage, createApiChannel, eventually, postSigned } from "./channel-harness";
@@ -205,6 +206,57 @@ describe("knowledge documents and search", () => {
     expect(kettle.body.results[0].snippet).not.toMatch(/x\(\)/);
     const iceland = await searchFor(t, "do you ship to iceland");
     expect(iceland.body.results[0].document_id).toBe(md.body.id);
+  });
+
+  it("streams a raw upload into object storage, indexes it from there, and deletes the file with the document", async () => {
+    const bucket = (env as unknown as { KNOWLEDGE_FILES: R2Bucket }).KNOWLEDGE_FILES;
+    const pdfBytes = buildPdf([["Storage guide", "Keep the oak table away from radiators and direct sunlight."]]);
+    const raw = (body: BodyInit, type: string, query = "") =>
+      (exports as unknown as { default: Fetcher }).default.fetch(
+        new Request(`https://parley.test/v1/knowledge/documents${query}`, { method: "POST", headers: { authorization: `Bearer ${t.owner.token}`, "content-type": type, "cf-connecting-ip": randomIp() }, body }),
+      );
+    const res = await raw(pdfBytes, "application/pdf", "?filename=oak-care.pdf&title=Oak%20care&category=care");
+    expect(res.status, await res.clone().text()).toBe(201);
+    const doc = (await res.json()) as { id: string };
+    const ready = await settled(t, doc.id);
+    expect(ready).toMatchObject({ title: "Oak care", format: "pdf", original_filename: "oak-care.pdf", category: "care", file_size_bytes: pdfBytes.length });
+    const [file] = await ownerQuery("select storage_key, bytes is null as no_bytes from knowledge_files where document_id = $1", [doc.id]);
+    expect(file).toEqual({ storage_key: `knowledge/${t.id}/${doc.id}/v1`, no_bytes: true });
+    expect((await bucket.get(file.storage_key))?.size).toBe(pdfBytes.length);
+    expect((await searchFor(t, "oak table radiators")).body.results[0]).toMatchObject({ document_id: doc.id });
+    // A new title re-indexes the same stored file under the next version.
+    expectStatus(await call("PATCH", `/v1/knowledge/documents/${doc.id}`, { token: t.owner.token, body: { title: "Caring for oak" } }), 200);
+    await eventually(async () => expect((await settled(t, doc.id)).title).toBe("Caring for oak"));
+    expect((await searchFor(t, "oak table radiators")).body.results[0]).toMatchObject({ document_id: doc.id, title: "Caring for oak" });
+    // Raw Markdown is taken as the document's text.
+    const md = await raw("# Parking\n\nGuests park free of charge behind the hotel.", "text/markdown; charset=utf-8");
+    expect(md.status).toBe(201);
+    expect(((await md.json()) as { format: string }).format).toBe("markdown");
+    // Deleting the document deletes its file.
+    expectStatus(await call("DELETE", `/v1/knowledge/documents/${doc.id}`, { token: t.owner.token }), 204);
+    await eventually(async () => expect(await bucket.get(file.storage_key)).toBeNull());
+  });
+
+  it("refuses a raw upload without a length, over the limit, or of a type it cannot read", async () => {
+    const before = await ownerQuery("select count(*)::int as n from knowledge_documents where tenant_id = $1", [t.id]);
+    const send = (init: RequestInit & { headers: Record<string, string> }) =>
+      (exports as unknown as { default: Fetcher }).default.fetch(
+        new Request("https://parley.test/v1/knowledge/documents", { method: "POST", ...init, headers: { authorization: `Bearer ${t.owner.token}`, "cf-connecting-ip": randomIp(), ...init.headers } }),
+      );
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode("%PDF-1.4 streamed"));
+        c.close();
+      },
+    });
+    const noLength = await send({ headers: { "content-type": "application/pdf" }, body: stream, duplex: "half" } as never);
+    expect(noLength.status).toBe(400);
+    expect(((await noLength.json()) as { error: { code: string } }).error.code).toBe("VALIDATION_FAILED");
+    const big = await send({ headers: { "content-type": "application/pdf", "content-length": String(11 * 1024 * 1024) }, body: new Uint8Array(11 * 1024 * 1024) });
+    expect(big.status).toBe(413);
+    const exe = await send({ headers: { "content-type": "application/x-msdownload" }, body: new Uint8Array([77, 90]) });
+    expect(exe.status).toBe(415);
+    expect(await ownerQuery("select count(*)::int as n from knowledge_documents where tenant_id = $1", [t.id])).toEqual(before);
   });
 
   it("refuses bad uploads and bad input with the error body and writes nothing", async () => {

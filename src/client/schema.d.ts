@@ -717,7 +717,7 @@ export interface paths {
         /** List documents and KB articles, newest first, with status, chunks, language and query counts */
         get: operations["listKnowledgeDocuments"];
         put?: never;
-        /** Add a document or KB article (JSON text/Markdown/HTML, or a multipart file upload); indexed by the queue */
+        /** Add a document or KB article (JSON text/Markdown/HTML, a multipart file upload, or the file itself as the body); indexed by the queue */
         post: operations["createKnowledgeDocument"];
         delete?: never;
         options?: never;
@@ -6829,7 +6829,15 @@ export interface operations {
     };
     createKnowledgeDocument: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The file's name, for a raw upload */
+                filename?: string;
+                /** @description For a raw upload; defaults to the file name */
+                title?: string;
+                language?: string;
+                category?: string;
+                visibility?: "public" | "internal";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6838,6 +6846,10 @@ export interface operations {
             content: {
                 "application/json": components["schemas"]["KnowledgeDocumentInput"];
                 "multipart/form-data": components["schemas"]["KnowledgeUpload"];
+                "application/pdf": string;
+                "text/markdown": string;
+                "text/html": string;
+                "text/plain": string;
             };
         };
         responses: {

@@ -53,7 +53,9 @@ export const knowledgeFiles = pgTable(
     documentId: uuid("document_id").notNull().references(() => knowledgeDocuments.id, { onDelete: "cascade" }),
     version: integer("version").notNull(),
     tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    bytes: bytea("bytes").notNull(),
+    /** Null when the file is in object storage under `storageKey` (migration 0020). */
+    bytes: bytea("bytes"),
+    storageKey: text("storage_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.documentId, t.version] })],

@@ -8,6 +8,7 @@ import { withTenant, type Principal } from "../access";
 import type { ServiceContext } from "../context";
 import { authorOf, recordChange, type Author } from "../tickets/author";
 import { parseInput } from "../tickets/validate";
+import { documentFileKey, documentFilesPrefix, fileStoreOf } from "../../knowledge/file-store";
 import { DocumentInput, DocumentPatch, MAX_FILE_BYTES, toDocument, UploadFields, type KnowledgeDocument } from "./model";
 
 export async function findDocument(tx: Tx, tenantId: string, id: string, lock = false) {
@@ -69,17 +70,39 @@ export function formatOfFile(name: string, type: string): KnowledgeFormat {
   throw new AppError("UNSUPPORTED_MEDIA_TYPE", "file must be text, Markdown, HTML or PDF", { field: "file" });
 }
 
-/** An uploaded file: PDFs are kept as bytes for the pipeline to extract; text formats must be UTF-8. */
-export async function uploadDocument({ ctx, input }: { ctx: ServiceContext; input: { file: File; fields: Record<string, unknown> } }): Promise<KnowledgeDocument> {
+/**
+ * An upload as the route received it: a multipart file (already in memory, as the platform parses
+ * forms) or a raw request body of a declared length, which is streamed into object storage as it
+ * arrives and never held whole in the Worker.
+ */
+export interface UploadedFile {
+  name: string;
+  type: string;
+  size: number;
+  /** The bytes, read once. */
+  bytes(): Promise<Uint8Array>;
+  /** The body as a stream of exactly `size` bytes (a raw upload), when there is one. */
+  stream?: () => ReadableStream<Uint8Array>;
+}
+
+export const fileOfForm = (file: File): UploadedFile => ({ name: file.name, type: file.type, size: file.size, bytes: async () => new Uint8Array(await file.arrayBuffer()) });
+
+/**
+ * An uploaded file: PDFs go to the file store (R2) under a key made from the workspace and document —
+ * streamed when the upload is a raw body — or, with no store bound, into Postgres; the queue extracts
+ * them. Text formats must be UTF-8 and are kept as the document's text.
+ */
+export async function uploadDocument({ ctx, input }: { ctx: ServiceContext; input: { file: UploadedFile; fields: Record<string, unknown> } }): Promise<KnowledgeDocument> {
   const fields = parseInput(UploadFields, input.fields);
   const file = input.file;
   if (file.size > MAX_FILE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`, { field: "file" });
   if (file.size === 0) throw new AppError("VALIDATION_FAILED", "file is empty", { field: "file" });
   const name = (file.name || "upload").slice(0, 255);
   const format = formatOfFile(name, file.type);
-  const bytes = new Uint8Array(await file.arrayBuffer());
   let content: string | null = null;
+  let bytes: Uint8Array | null = null;
   if (format !== "pdf") {
+    bytes = await file.bytes();
     try {
       content = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes).replace(/^\uFEFF/, "");
     } catch {
@@ -88,33 +111,61 @@ export async function uploadDocument({ ctx, input }: { ctx: ServiceContext; inpu
     if (content.includes("\u0000")) throw new AppError("VALIDATION_FAILED", "file is not text", { field: "file" });
   }
   const title = fields.title ?? (name.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ").trim() || "Untitled");
-  const doc = await withTenant(ctx, "knowledge:write", async (tx, p) => {
-    const id = crypto.randomUUID();
-    const [row] = await tx
-      .insert(knowledgeDocuments)
-      .values({
-        id,
-        tenantId: p.tenant.id,
-        title: title.slice(0, 300),
-        format,
-        originalFilename: name,
-        fileType: file.type || null,
-        fileSizeBytes: bytes.length,
-        contentRaw: content,
-        language: fields.language ?? null,
-        category: fields.category ?? null,
-        visibility: fields.visibility,
-        uploadedBy: uploaderOf(p),
-      })
-      .returning();
-    if (format === "pdf") {
-      await tx.insert(knowledgeFiles).values({ documentId: id, version: 1, tenantId: p.tenant.id, bytes: sql`decode(${base64(bytes)}, 'base64')` as unknown as Uint8Array });
+  const id = crypto.randomUUID();
+  const tenantId = ctx.tenantId!;
+  const store = format === "pdf" ? fileStoreOf(ctx.env as unknown as Record<string, unknown>) : undefined;
+  let storageKey: string | null = null;
+  if (format === "pdf" && store) {
+    // Only a writer's upload reaches storage (the transaction below checks again, as always).
+    await withTenant(ctx, "knowledge:write", async () => {});
+    // Stored before the document exists: a failed upload leaves no document pointing at nothing. (A
+    // transaction that fails after this leaves an object no row names; it is deleted below.)
+    storageKey = documentFileKey(tenantId, id, 1);
+    try {
+      await store.put(storageKey, file.stream ? file.stream() : await file.bytes(), "application/pdf");
+    } catch {
+      throw new AppError("VALIDATION_FAILED", "the upload ended before its declared length, or could not be stored", { field: "file" });
     }
-    await submitted(tx, p.tenant.id, authorOf(ctx, p), id, 1, "knowledge_document.submitted", { title: row!.title, format, filename: name, bytes: bytes.length });
-    return toDocument(row!);
-  });
-  await kick(ctx, ctx.tenantId!);
-  return doc;
+  } else if (format === "pdf") {
+    bytes = await file.bytes();
+  }
+  try {
+    const doc = await withTenant(ctx, "knowledge:write", async (tx, p) => {
+      const [row] = await tx
+        .insert(knowledgeDocuments)
+        .values({
+          id,
+          tenantId: p.tenant.id,
+          title: title.slice(0, 300),
+          format,
+          originalFilename: name,
+          fileType: file.type || null,
+          fileSizeBytes: file.size,
+          contentRaw: content,
+          language: fields.language ?? null,
+          category: fields.category ?? null,
+          visibility: fields.visibility,
+          uploadedBy: uploaderOf(p),
+        })
+        .returning();
+      if (format === "pdf") {
+        await tx.insert(knowledgeFiles).values({
+          documentId: id,
+          version: 1,
+          tenantId: p.tenant.id,
+          storageKey,
+          bytes: storageKey ? null : (sql`decode(${base64(bytes!)}, 'base64')` as unknown as Uint8Array),
+        });
+      }
+      await submitted(tx, p.tenant.id, authorOf(ctx, p), id, 1, "knowledge_document.submitted", { title: row!.title, format, filename: name, bytes: file.size });
+      return toDocument(row!);
+    });
+    await kick(ctx, tenantId);
+    return doc;
+  } catch (err) {
+    if (storageKey) await store!.deletePrefix(documentFilesPrefix(tenantId, id)).catch(() => {});
+    throw err;
+  }
 }
 
 function base64(bytes: Uint8Array): string {
@@ -208,8 +259,8 @@ export async function updateDocument({ ctx, input }: { ctx: ServiceContext; inpu
     if (reindex) {
       // A PDF re-indexed for a new title or visibility keeps its file under the new version.
       if (cur.format === "pdf" && !set.format) {
-        await tx.execute(sql`insert into knowledge_files (document_id, version, tenant_id, bytes)
-          select document_id, ${version}, tenant_id, bytes from knowledge_files where document_id = ${cur.id}::uuid and version = ${cur.version}`);
+        await tx.execute(sql`insert into knowledge_files (document_id, version, tenant_id, bytes, storage_key)
+          select document_id, ${version}, tenant_id, bytes, storage_key from knowledge_files where document_id = ${cur.id}::uuid and version = ${cur.version}`);
       }
       await tx.execute(sql`delete from knowledge_files where document_id = ${cur.id}::uuid and version < ${version}`);
       await submitted(tx, p.tenant.id, by, cur.id, version, "knowledge_document.submitted", changes);

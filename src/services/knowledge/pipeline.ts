@@ -1,3 +1,4 @@
+import { documentFilesPrefix, fileStoreOf, type FileStore } from "../../knowledge/file-store";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { knowledgeDocuments, type KnowledgeFormat } from "../../db/schema";
@@ -65,20 +66,43 @@ async function fail(tx: Tx, documentId: string, version: number, reason: string)
  * PDF, no text) fails with the reason and nothing else changes; a transient failure (the embedding
  * model) is retried by the queue and, once retries are spent, fails the document (indexFailed).
  */
-export async function indexDocumentVersion(db: { scoped: <T>(s: { tenantId: string }, fn: (tx: Tx) => Promise<T>) => Promise<T> }, backend: KnowledgeBackend, tenantId: string, documentId: string, version: number) {
+export async function indexDocumentVersion(
+  db: { scoped: <T>(s: { tenantId: string }, fn: (tx: Tx) => Promise<T>) => Promise<T> },
+  backend: KnowledgeBackend,
+  tenantId: string,
+  documentId: string,
+  version: number,
+  files?: FileStore,
+) {
   const loaded = await db.scoped({ tenantId }, async (tx) => {
     const [doc] = await tx.select().from(knowledgeDocuments).where(and(eq(knowledgeDocuments.id, documentId), eq(knowledgeDocuments.tenantId, tenantId)));
     if (!doc || doc.version !== version || doc.indexedVersion === version) return undefined;
     let bytes: Uint8Array | null = null;
+    let storageKey: string | null = null;
     if (doc.format === "pdf") {
-      const file = await tx.execute<{ b: string }>(sql`select encode(bytes, 'base64') as b from knowledge_files where document_id = ${documentId}::uuid and version = ${version}`);
+      const file = await tx.execute<{ b: string | null; k: string | null }>(sql`select encode(bytes, 'base64') as b, storage_key as k from knowledge_files where document_id = ${documentId}::uuid and version = ${version}`);
       const b64 = file.rows[0]?.b?.replace(/\s/g, "");
       if (b64) bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      storageKey = file.rows[0]?.k ?? null;
     }
-    return { doc, bytes };
+    return { doc, bytes, storageKey };
   });
   if (!loaded) return "skipped" as const;
-  const { doc, bytes } = loaded;
+  const { doc, storageKey } = loaded;
+  let { bytes } = loaded;
+  if (storageKey) {
+    // Read outside any transaction (a remote call never waits inside one). A store that is not bound,
+    // or an object that is gone, is a reason the document cannot be indexed, not a reason to retry.
+    if (!files) {
+      await db.scoped({ tenantId }, (tx) => fail(tx, documentId, version, "The file is in object storage, which is not configured (KNOWLEDGE_FILES)"));
+      return "failed" as const;
+    }
+    bytes = await files.get(storageKey);
+    if (!bytes) {
+      await db.scoped({ tenantId }, (tx) => fail(tx, documentId, version, "The uploaded file is missing from storage; upload it again"));
+      return "failed" as const;
+    }
+  }
 
   let text: string;
   try {
@@ -134,12 +158,18 @@ export async function indexDocumentVersion(db: { scoped: <T>(s: { tenantId: stri
 
 export const indexDocument: OutboxHandler = async ({ ctx, event }) => {
   const { document_id, version } = event.payload as { document_id: string; version: number };
-  await indexDocumentVersion(ctx.db, selectKnowledgeBackend(ctx.env as unknown as Record<string, unknown>), event.tenant_id, document_id, version);
+  const env = ctx.env as unknown as Record<string, unknown>;
+  await indexDocumentVersion(ctx.db, selectKnowledgeBackend(env), event.tenant_id, document_id, version, fileStoreOf(env));
 };
 
-/** A deleted document's vectors leave the index (its chunks already left Postgres with it). */
+/**
+ * A deleted document's vectors leave the index and its files leave object storage (its chunks and rows
+ * already left Postgres with it). Both are idempotent: a redelivered event deletes nothing twice.
+ */
 export const removeDocumentVectors: OutboxHandler = async ({ ctx, event }) => {
-  const { chunk_ids } = event.payload as { chunk_ids: string[] };
+  const { document_id, chunk_ids } = event.payload as { document_id: string; chunk_ids: string[] };
+  const files = fileStoreOf(ctx.env as unknown as Record<string, unknown>);
+  if (files) await files.deletePrefix(documentFilesPrefix(event.tenant_id, document_id));
   if (!chunk_ids.length) return;
   const backend = selectKnowledgeBackend(ctx.env as unknown as Record<string, unknown>);
   if (backend.remote) await backend.remote.deleteByIds(event.tenant_id, chunk_ids);

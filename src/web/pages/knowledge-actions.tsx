@@ -2,7 +2,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../lib/errors";
 import type { AppEnv } from "../../routes/hono-env";
-import { createDocument, deleteDocument, updateDocument, uploadDocument } from "../../services/knowledge/documents";
+import { createDocument, deleteDocument, updateDocument, uploadDocument, fileOfForm } from "../../services/knowledge/documents";
 import { MAX_FILE_BYTES } from "../../services/knowledge/model";
 import { verifyCsrf } from "../csrf";
 import { readForm } from "../forms";
@@ -66,7 +66,7 @@ async function uploadSubmit(c: C) {
   try {
     const fields: Record<string, unknown> = { visibility: form.visibility === "internal" ? "internal" : "public" };
     if (form.title?.trim()) fields.title = form.title.trim();
-    const doc = await uploadDocument({ ctx: c.get("ctx"), input: { file, fields } });
+    const doc = await uploadDocument({ ctx: c.get("ctx"), input: { file: fileOfForm(file), fields } });
     return c.redirect(`/app/knowledge/${doc.id}`, 303);
   } catch (err) {
     return refused(c, err, (message) => renderKnowledge(c, { form: { errors: { _form: message } } }, 400));
