@@ -4,6 +4,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { Database } from "../src/db/client";
 import { loadConfig, type Env } from "../src/env";
+import { extract } from "../src/knowledge/answer";
 import { chunkText } from "../src/knowledge/chunk";
 import { type AiRunner, type Embedder, lexicalEmbedder, workersAiEmbedder } from "../src/knowledge/embedder";
 import { fuse, type Passage } from "../src/knowledge/search";
@@ -169,6 +170,13 @@ describe("chunking and fusion", () => {
     const lastOfFirst = refunds[0]!.content.split(". ").at(-1)!.replace(/\.$/, "");
     expect(refunds[1]!.content).toContain(lastOfFirst); // the overlap
     expect(chunks.every((c) => c.tokenCount > 0 && c.tokenCount <= 260)).toBe(true);
+  });
+
+  it("answers with the sentence, not the heading line a PDF's text carries before it", () => {
+    const pdfText = "Returns\nYou can return unused items within 30 days.\n\nRefund timing\nRefunds reach your card within 5 business days.";
+    expect(extract("How long do refunds take to reach my card?", pdfText, "en")).toBe("Refunds reach your card within 5 business days.");
+    // A line that ends a thought is kept, heading-like or not.
+    expect(extract("when is it open", "Open daily.\nWe open at nine and close at six every day of the week.", "en")).toMatch(/^Open daily\. We open at nine/);
   });
 
   it("fuses by reciprocal rank: agreeing lists beat a single first place", () => {

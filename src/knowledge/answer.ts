@@ -53,10 +53,28 @@ export function isConfident(question: string, p: Passage): boolean {
   return vec >= 0.55 && cov >= 0.34;
 }
 
+/**
+ * A passage's text without the headings inside it. Text from a PDF (or a plain-text file) carries its
+ * headings as lines of their own, which would otherwise run into the next sentence ("Refund timing
+ * Refunds reach your card…"): a line that opens a paragraph, is short, ends without punctuation and
+ * is followed by more of the paragraph reads as a heading.
+ */
+export function withoutHeadingLines(content: string): string {
+  return content
+    .split(/\n\s*\n/)
+    .map((para) => {
+      const lines = para.split("\n");
+      const first = lines[0]!.trim();
+      const isHeading = lines.length > 1 && first.split(/\s+/).length <= 8 && !/[.!?:;,…)"'»]$/.test(first) && lines.slice(1).join(" ").trim().length > first.length;
+      return (isHeading ? lines.slice(1) : lines).join(" ");
+    })
+    .join(" ");
+}
+
 /** The one or two sentences of a passage that best answer the question, about `max` characters at most. */
 export function extract(question: string, content: string, language?: string | null, max = 360): string {
   const terms = questionTerms(question).map((t) => t.slice(0, 5));
-  const list = sentences(content.replace(/\n+/g, " "), language ?? undefined);
+  const list = sentences(withoutHeadingLines(content).replace(/\s+/g, " ").trim(), language ?? undefined);
   if (list.length === 0) return content.slice(0, max);
   const scored = list.map((s, i) => {
     const f = fold(s);
