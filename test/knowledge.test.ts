@@ -3,6 +3,7 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiMessage, createApiChannel, eventually, postSigned } from "./channel-harness";
 import { buildPdf } from "./eval/search/pdf";
+import { WebClient } from "./web-client";
 import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery, randomIp, withSql, type TenantHandle } from "./harness";
 
 const RETURNS_POLICY = `# Returns and refunds
@@ -224,6 +225,15 @@ describe("knowledge documents and search", () => {
     expect(file).toEqual({ storage_key: `knowledge/${t.id}/${doc.id}/v1`, no_bytes: true });
     expect((await bucket.get(file.storage_key))?.size).toBe(pdfBytes.length);
     expect((await searchFor(t, "oak table radiators")).body.results[0]).toMatchObject({ document_id: doc.id });
+    // The original comes back as it was given, streamed from storage; another workspace gets a 404.
+    const download = await (exports as unknown as { default: Fetcher }).default.fetch(
+      new Request(`https://parley.test/v1/knowledge/documents/${doc.id}/file`, { headers: { authorization: `Bearer ${t.owner.token}`, "cf-connecting-ip": randomIp() } }),
+    );
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-type")).toBe("application/pdf");
+    expect(download.headers.get("content-disposition")).toBe(`attachment; filename="oak-care.pdf"; filename*=UTF-8''oak-care.pdf`);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(pdfBytes);
+    expectError(await call("GET", `/v1/knowledge/documents/${doc.id}/file`, { token: foreign.owner.token }), 404, "NOT_FOUND");
     // A new title re-indexes the same stored file under the next version.
     expectStatus(await call("PATCH", `/v1/knowledge/documents/${doc.id}`, { token: t.owner.token, body: { title: "Caring for oak" } }), 200);
     await eventually(async () => expect((await settled(t, doc.id)).title).toBe("Caring for oak"));
@@ -231,7 +241,13 @@ describe("knowledge documents and search", () => {
     // Raw Markdown is taken as the document's text.
     const md = await raw("# Parking\n\nGuests park free of charge behind the hotel.", "text/markdown; charset=utf-8");
     expect(md.status).toBe(201);
-    expect(((await md.json()) as { format: string }).format).toBe("markdown");
+    const mdDoc = (await md.json()) as { id: string; format: string };
+    expect(mdDoc.format).toBe("markdown");
+    const text = await (exports as unknown as { default: Fetcher }).default.fetch(
+      new Request(`https://parley.test/v1/knowledge/documents/${mdDoc.id}/file`, { headers: { authorization: `Bearer ${t.owner.token}`, "cf-connecting-ip": randomIp() } }),
+    );
+    expect(text.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
+    expect(await text.text()).toBe("# Parking\n\nGuests park free of charge behind the hotel.");
     // Deleting the document deletes its file.
     expectStatus(await call("DELETE", `/v1/knowledge/documents/${doc.id}`, { token: t.owner.token }), 204);
     await eventually(async () => expect(await bucket.get(file.storage_key)).toBeNull());
@@ -373,6 +389,31 @@ describe("knowledge documents and search", () => {
     const ans = await answerFor(t, "What is the vault code for the back office?");
     expect(ans.text).not.toMatch(/tangerine/);
     await ownerQuery("delete from knowledge_vectors where tenant_id = $1 and id = $2", [t.id, chunk.id]);
+  });
+});
+
+describe("the Knowledge page", () => {
+  it("adds a document, finds it with highlighted terms, shows query analytics and downloads the text", async () => {
+    const t = await createTenant("Page");
+    const web = await WebClient.signIn(t.owner);
+    expect((await web.get("/app/knowledge")).status).toBe(200);
+    const added = await web.post("/app/knowledge", { title: "Opening hours", format: "markdown", content: "# Hours\n\n## Weekdays\n\nThe shop opens at nine and closes at six." });
+    expect(added.status, added.text).toBe(303);
+    const id = added.headers.get("location")!.split("/").pop()!;
+    await settled(t, id);
+    const detail = await web.get(`/app/knowledge/${id}`);
+    expect(detail.text).toContain("Download the text");
+    const file = await web.get(`/app/knowledge/${id}/file`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-disposition")).toMatch(/^attachment; filename="Opening hours\.md"/);
+    const found = await web.get("/app/knowledge?q=when+does+the+shop+open&mode=hybrid");
+    expect(found.text).toContain("<mark>shop</mark>");
+    const page = await web.get("/app/knowledge");
+    expect(page.text).toContain("Questions in the last 30 days");
+    expect(page.text).toContain("when does the shop open");
+    // Another workspace's document is a 404 on the page too.
+    const other = await WebClient.signIn((await createTenant("Other page")).owner);
+    expect((await other.get(`/app/knowledge/${id}/file`)).status).toBe(404);
   });
 });
 

@@ -57,7 +57,7 @@ const KNOWN_THROWS: Record<string, ErrorCode[]> = {
 };
 
 /** Verbs an operationId may start with: what SDK generators turn into method names. */
-const VERBS = /^(list|get|create|update|replace|delete|remove|revoke|merge|invite|accept|publish|simulate|replay|reply|correct|understand|sign|log|refresh|receive|search|answer|upload|assign|send|add|set|run|preview|test|close|reopen|pause|resume|export|import|ask|cancel|check|reindex|mark|rotate)[A-Z][A-Za-z0-9]*$/;
+const VERBS = /^(list|get|create|update|replace|delete|remove|revoke|merge|invite|accept|publish|simulate|replay|reply|correct|understand|sign|log|refresh|receive|search|answer|upload|assign|send|add|set|run|preview|test|close|reopen|pause|resume|export|import|ask|cancel|check|reindex|mark|rotate|download)[A-Z][A-Za-z0-9]*$/;
 
 describe("the OpenAPI document", () => {
   it("documents every route from the same zod schemas, with the error body and bearer security", async () => {

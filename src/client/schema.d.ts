@@ -744,6 +744,23 @@ export interface paths {
         patch: operations["updateKnowledgeDocument"];
         trace?: never;
     };
+    "/v1/knowledge/documents/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The document as it was given: the uploaded PDF, or the text of a text, Markdown or HTML document (as an attachment) */
+        get: operations["downloadKnowledgeDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge/search": {
         parameters: {
             query?: never;
@@ -7112,6 +7129,76 @@ export interface operations {
             };
             /** @description Request body too large. `error.code`: `PAYLOAD_TOO_LARGE` */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service this call needs is not configured or not reachable; retry after Retry-After when it is given. `error.code`: `UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with its name in Content-Disposition */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "text/markdown": string;
+                    "text/html": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description Invalid input; `error.field` names the first offending field. `error.code`: `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. `error.code`: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or key scope does not allow this, or the workspace is suspended. `error.code`: `FORBIDDEN`, `TENANT_SUSPENDED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object in this workspace (another workspace's objects are 404 too). `error.code`: `NOT_FOUND` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

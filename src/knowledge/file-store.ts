@@ -8,6 +8,8 @@ export interface FileStore {
   /** A body stream must have a known length (a request with Content-Length): R2 requires it. */
   put(key: string, body: ReadableStream<Uint8Array> | Uint8Array, contentType: string): Promise<void>;
   get(key: string): Promise<Uint8Array | null>;
+  /** The object as a stream (a download), or null when it is gone. */
+  open(key: string): Promise<{ body: ReadableStream<Uint8Array>; size: number } | null>;
   /** Every object under the prefix (one document's files, all versions). */
   deletePrefix(prefix: string): Promise<void>;
 }
@@ -15,7 +17,7 @@ export interface FileStore {
 /** The shape of the R2 binding this module uses (documented Workers API). */
 export interface R2BucketLike {
   put(key: string, value: ReadableStream | ArrayBuffer | ArrayBufferView, options?: { httpMetadata?: { contentType?: string } }): Promise<unknown>;
-  get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null>;
+  get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer>; body: ReadableStream<Uint8Array>; size: number } | null>;
   list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<{ objects: Array<{ key: string }>; truncated: boolean; cursor?: string }>;
   delete(keys: string | string[]): Promise<void>;
 }
@@ -34,6 +36,10 @@ export function r2FileStore(bucket: R2BucketLike): FileStore {
     async get(key) {
       const obj = await bucket.get(key);
       return obj ? new Uint8Array(await obj.arrayBuffer()) : null;
+    },
+    async open(key) {
+      const obj = await bucket.get(key);
+      return obj ? { body: obj.body, size: obj.size } : null;
     },
     async deletePrefix(prefix) {
       let cursor: string | undefined;

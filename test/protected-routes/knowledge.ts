@@ -21,6 +21,7 @@ export const KNOWLEDGE_ROUTES: ProtectedRoute[] = [
   { method: "GET", path: "/v1/knowledge/documents/{id}", build: async (t) => ({ path: `/v1/knowledge/documents/${await knowledgeDocumentId(t)}` }), deniedRole: "billing_admin", targetsObject: true },
   { method: "PATCH", path: "/v1/knowledge/documents/{id}", build: async (t) => ({ path: `/v1/knowledge/documents/${await knowledgeDocumentId(t)}`, body: { category: "hours" } }), deniedRole: "agent", targetsObject: true },
   { method: "DELETE", path: "/v1/knowledge/documents/{id}", build: async (t) => ({ path: `/v1/knowledge/documents/${await knowledgeDocumentId(t)}` }), deniedRole: "agent", targetsObject: true },
+  { method: "GET", path: "/v1/knowledge/documents/{id}/file", build: async (t) => ({ path: `/v1/knowledge/documents/${await knowledgeDocumentId(t)}/file` }), deniedRole: "billing_admin", targetsObject: true },
   { method: "POST", path: "/v1/knowledge/search", build: async () => ({ path: "/v1/knowledge/search", body: { query: "opening hours" } }), deniedRole: "billing_admin", targetsObject: false },
   { method: "POST", path: "/v1/knowledge/answer", build: async () => ({ path: "/v1/knowledge/answer", body: { question: "When do you open?" } }), deniedRole: "billing_admin", targetsObject: false },
   { method: "GET", path: "/v1/knowledge/analytics", build: async () => ({ path: "/v1/knowledge/analytics" }), deniedRole: "agent", targetsObject: false },

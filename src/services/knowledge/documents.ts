@@ -199,6 +199,37 @@ export async function getDocument({ ctx, input }: { ctx: ServiceContext; input: 
   });
 }
 
+const MEDIA_TYPES: Record<KnowledgeFormat, string> = { pdf: "application/pdf", html: "text/html; charset=utf-8", markdown: "text/markdown; charset=utf-8", text: "text/plain; charset=utf-8" };
+
+/**
+ * The document as it was given: an uploaded PDF from object storage (streamed) or Postgres, a text
+ * document's current text. For `GET /v1/knowledge/documents/{id}/file` and the page's download link.
+ */
+export async function documentFile({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<{ name: string; type: string; body: ReadableStream<Uint8Array> | Uint8Array; size: number }> {
+  const found = await withTenant(ctx, "knowledge:read", async (tx, p) => {
+    const doc = await findDocument(tx, p.tenant.id, input.id);
+    const ext = { pdf: "pdf", html: "html", markdown: "md", text: "txt" }[doc.format];
+    const name = doc.originalFilename ?? `${doc.title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 100) || "document"}.${ext}`;
+    if (doc.format !== "pdf") {
+      const bytes = new TextEncoder().encode(doc.contentRaw ?? "");
+      return { name, type: MEDIA_TYPES[doc.format], bytes, key: null };
+    }
+    const file = await tx.execute<{ b: string | null; k: string | null }>(
+      sql`select encode(bytes, 'base64') as b, storage_key as k from knowledge_files where document_id = ${doc.id}::uuid order by version desc limit 1`,
+    );
+    const row = file.rows[0];
+    if (!row) throw notFound("The document's file");
+    const b64 = row.b?.replace(/\s/g, "");
+    return { name, type: MEDIA_TYPES.pdf, bytes: b64 ? Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)) : null, key: row.k };
+  });
+  if (found.bytes) return { name: found.name, type: found.type, body: found.bytes, size: found.bytes.length };
+  // Read outside the transaction: a remote call never waits inside one.
+  const store = fileStoreOf(ctx.env as unknown as Record<string, unknown>);
+  const obj = store && found.key ? await store.open(found.key) : null;
+  if (!obj) throw notFound("The document's file");
+  return { name: found.name, type: found.type, body: obj.body, size: obj.size };
+}
+
 /** The document's chunks in order, for the page's detail view. */
 export async function documentChunks({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
   return withTenant(ctx, "knowledge:read", async (tx, p) => {

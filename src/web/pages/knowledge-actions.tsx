@@ -2,7 +2,8 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../lib/errors";
 import type { AppEnv } from "../../routes/hono-env";
-import { createDocument, deleteDocument, updateDocument, uploadDocument, fileOfForm } from "../../services/knowledge/documents";
+import { fileResponse } from "../../routes/knowledge/documents-file";
+import { createDocument, deleteDocument, documentFile, updateDocument, uploadDocument, fileOfForm } from "../../services/knowledge/documents";
 import { MAX_FILE_BYTES } from "../../services/knowledge/model";
 import { verifyCsrf } from "../csrf";
 import { readForm } from "../forms";
@@ -131,6 +132,7 @@ export function registerKnowledgePages(app: Hono<AppEnv>, formLimit: MiddlewareH
   app.post("/app/knowledge", pasteLimit, addSubmit);
   app.post("/app/knowledge/upload", uploadLimit, uploadSubmit);
   app.get(DOC_PATH, async (c) => (await requireSession(c)) ?? renderKnowledgeDocument(c, c.req.param("id")!));
+  app.get(`${DOC_PATH}/file`, async (c) => (await requireSession(c)) ?? fileResponse(await documentFile({ ctx: c.get("ctx"), input: { id: c.req.param("id")! } })));
   app.post(DOC_PATH, pasteLimit, editSubmit);
   app.post(`${DOC_PATH}/active`, formLimit, activeSubmit);
   app.post(`${DOC_PATH}/delete`, formLimit, deleteSubmit);

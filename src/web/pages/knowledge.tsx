@@ -297,6 +297,7 @@ export async function renderKnowledgeDocument(c: C, id: string, opts: { error?: 
             <div><dt>Version</dt><dd>{doc.version}</dd></div>
             <div><dt>Queries</dt><dd>{doc.query_count} (last {when(doc.last_queried_at)})</dd></div>
           </dl>
+          <p><a href={`/app/knowledge/${doc.id}/file`} download>Download {doc.format === "pdf" ? "the original PDF" : "the text"}</a></p>
         </div>
       </div>
       {opts.error ? <div class="error-summary" role="alert"><p>{opts.error}</p></div> : null}
