@@ -53,6 +53,25 @@ describe("row-level security catalog", () => {
     expect(owned).toEqual([]);
   });
 
+  it("pins every definer function's search_path with the caller's temporary schema last, and lets no one but the app role call it", async () => {
+    const fns = await ownerQuery<{ proname: string; config: string[] | null; public_exec: boolean }>(
+      `select p.proname, p.proconfig as config, has_function_privilege('public', p.oid, 'execute') as public_exec
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and p.prosecdef order by 1`,
+    );
+    expect(fns.map((f) => f.proname)).toEqual([
+      "parley_channel_events_retention",
+      "parley_email_channel_for",
+      "parley_knowledge_match",
+      "parley_outbox_mark_published",
+      "parley_outbox_pending_tenants",
+      "parley_routing_relax_due",
+    ]);
+    for (const f of fns) {
+      expect(f.config, f.proname).toContain("search_path=pg_catalog, public, pg_temp");
+      expect(f.public_exec, f.proname).toBe(false);
+    }
+  });
+
   it("runs the Worker's connection as the app role", async () => {
     const who = await asApp((q) => q("select current_user, session_user"));
     expect(who[0].current_user).toBe("parley_app");
