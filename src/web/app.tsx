@@ -16,6 +16,7 @@ import { renderChannels } from "./pages/channels";
 import { channelSubmit } from "./pages/channels-actions";
 import { renderFlow, renderFlows } from "./pages/flows";
 import { registerKnowledgePages } from "./pages/knowledge-actions";
+import { registerSettingsPages } from "./pages/settings-actions";
 import { registerReportsPages } from "./pages/reports";
 import { flowCreateSubmit, flowDraftSubmit, flowFormLimit, flowPublishSubmit, flowSimulateSubmit } from "./pages/flows-actions";
 import { inviteForm, inviteSubmit } from "./pages/invite";
@@ -93,6 +94,7 @@ webApp.post(`${FLOW_PATH}/draft`, flowFormLimit, flowDraftSubmit);
 webApp.post(`${FLOW_PATH}/publish`, formLimit, flowPublishSubmit);
 webApp.post(`${FLOW_PATH}/simulate`, formLimit, flowSimulateSubmit);
 registerKnowledgePages(webApp, formLimit);
+registerSettingsPages(webApp, formLimit);
 registerReportsPages(webApp, formLimit);
 registerQueuePages(webApp, formLimit); // availability, notes, send to team, /app/tickets
 
