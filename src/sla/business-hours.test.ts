@@ -10,6 +10,15 @@ const weekdays = (open: string, close: string) => (["mon", "tue", "wed", "thu", 
 const officeUtc: BusinessHours = { timezone: "UTC", weekly: weekdays("09:00", "17:00") };
 
 describe("business hours", () => {
+  it("refuses periods that overlap, overnight and across Saturday into Sunday included, and accepts ones that only touch", () => {
+    const problems = (weekly: BusinessHours["weekly"]) => businessHoursProblems({ timezone: "Europe/Madrid", weekly });
+    expect(problems([{ day: "mon", open: "09:00", close: "13:00" }, { day: "mon", open: "12:00", close: "17:00" }])).toEqual(["weekly[0] and weekly[1] overlap"]);
+    expect(problems([{ day: "fri", open: "22:00", close: "03:00" }, { day: "sat", open: "02:00", close: "10:00" }])).toEqual(["weekly[0] and weekly[1] overlap"]);
+    expect(problems([{ day: "sun", open: "08:00", close: "12:00" }, { day: "sat", open: "20:00", close: "09:00" }])).toEqual(["weekly[0] and weekly[1] overlap"]);
+    expect(problems([{ day: "mon", open: "09:00", close: "12:00" }, { day: "mon", open: "12:00", close: "17:00" }, { day: "tue", open: "00:00", close: "24:00" }, { day: "wed", open: "00:00", close: "24:00" }])).toEqual([]);
+    expect(problems([{ day: "sat", open: "22:00", close: "02:00" }, { day: "sun", open: "02:00", close: "05:00" }])).toEqual([]);
+  });
+
   it("carries a deadline over the weekend", () => {
     // Friday 2026-03-06 16:00 + 2h → Monday 10:00
     expect(iso(addBusinessMs(officeUtc, at("2026-03-06T16:00:00Z"), 2 * H))).toBe("2026-03-09T10:00:00.000Z");

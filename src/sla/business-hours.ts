@@ -55,7 +55,36 @@ export function businessHoursProblems(bh: BusinessHours): string[] {
     if (p.open === p.close) out.push(`weekly[${i}] opens and closes at the same time; use 00:00–24:00 for a whole day`);
   });
   for (const h of bh.holidays ?? []) if (!isCalendarDate(h)) out.push(`holiday ${h} is not a YYYY-MM-DD date`);
+  if (out.length === 0) out.push(...overlaps(bh.weekly));
   return out;
+}
+
+const WEEK_MIN = 7 * 1440;
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Periods that cover the same minute of the week (overnight ones and Sunday into Monday included):
+ * the clocks would count that time once, but the policy says something its author did not mean.
+ */
+function overlaps(weekly: BusinessHours["weekly"]): string[] {
+  const spans: Array<{ start: number; end: number; i: number }> = [];
+  weekly.forEach((p, i) => {
+    const start = (WEEKDAYS as readonly string[]).indexOf(p.day) * 1440 + minutes(p.open);
+    const close = minutes(p.close);
+    const end = start - minutes(p.open) + (close <= minutes(p.open) ? 1440 + close : close);
+    if (end <= WEEK_MIN) spans.push({ start, end, i });
+    else spans.push({ start, end: WEEK_MIN, i }, { start: 0, end: end - WEEK_MIN, i });
+  });
+  spans.sort((a, b) => a.start - b.start || a.end - b.end);
+  const out = new Set<string>();
+  for (let k = 1; k < spans.length; k++) {
+    const prev = spans.slice(0, k).reduce((a, b) => (b.end > a.end ? b : a));
+    if (spans[k]!.start < prev.end && prev.i !== spans[k]!.i) {
+      const [a, b] = [prev.i, spans[k]!.i].sort((x, y) => x - y);
+      out.add(`weekly[${a}] and weekly[${b}] overlap`);
+    }
+  }
+  return [...out];
 }
 
 export function isTimeZone(tz: string): boolean {
