@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { apiMessage, createApiChannel, eventually, postSigned } from "./channel-harness";
 import { call, createHarness, expectError, expectStatus, ownerQuery, type Session, type TenantHandle } from "./harness";
 
 describe("teams and agents' routing profiles", () => {
@@ -64,5 +65,28 @@ describe("teams and agents' routing profiles", () => {
     expectError(await call("PATCH", `/v1/members/${me!.id}`, { token: t.owner.token, body: {} }), 400, "VALIDATION_FAILED");
     expectError(await call("PATCH", `/v1/members/${me!.id}`, { token: foreign.owner.token, body: { availability: "offline" } }), 404, "NOT_FOUND");
     expect(await ownerQuery("select action from audit_log where tenant_id = $1 and action = 'member.profile_changed'", [t.id])).toHaveLength(2);
+  });
+});
+
+describe("a channel's default team", () => {
+  it("is set over the API, gives the channel's new conversations to that team, and refuses another workspace's team", async () => {
+    const { tenant: t, foreign } = await createHarness();
+    const team = await call("POST", "/v1/teams", { token: t.owner.token, body: { name: "Front desk" } });
+    expectStatus(team, 201);
+    const ch = await createApiChannel(t, { debounce_ms: 100 });
+    const set = await call("PATCH", `/v1/channels/${ch.id}`, { token: t.owner.token, body: { default_team_id: team.body.id } });
+    expectStatus(set, 200);
+    expect(set.body.default_team_id).toBe(team.body.id);
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "desk-1" }, text: "Hello there" })), 200);
+    const [conv] = await eventually(async () => {
+      const rows = await ownerQuery("select team_id from conversations where channel_id = $1", [ch.id]);
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(conv.team_id).toBe(team.body.id);
+    const theirs = await call("POST", "/v1/teams", { token: foreign.owner.token, body: { name: "Theirs" } });
+    expectError(await call("PATCH", `/v1/channels/${ch.id}`, { token: t.owner.token, body: { default_team_id: theirs.body.id } }), 404, "NOT_FOUND");
+    const cleared = await call("PATCH", `/v1/channels/${ch.id}`, { token: t.owner.token, body: { default_team_id: null } });
+    expect(cleared.body.default_team_id).toBeNull();
   });
 });

@@ -1399,6 +1399,11 @@ export interface components {
              * @description The bot flow this channel runs; null: the workspace default
              */
             flow_id: string | null;
+            /**
+             * Format: uuid
+             * @description The team this channel's new conversations belong to; null: none
+             */
+            default_team_id: string | null;
             created_at: string;
             updated_at: string;
             version: number;
@@ -1560,6 +1565,11 @@ export interface components {
              * @description The bot flow this channel's conversations run (its published version); null for the workspace default
              */
             flow_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The team this channel's new conversations belong to (escalations go to it unless a flow names another); null: none
+             */
+            default_team_id?: string | null;
             version?: number;
         };
         ChannelEventPage: {

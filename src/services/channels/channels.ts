@@ -1,3 +1,4 @@
+import { findTeamRow } from "../routing/engine";
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { assertBillingAllows } from "../../../durable-objects/tenant-quota/client";
 import { forgetChannel } from "../../channels/channel-cache";
@@ -118,6 +119,7 @@ export async function updateChannel({ ctx, input }: { ctx: ServiceContext; input
     if (current.type === "email" && config && config.address !== current.config.address) await assertAddressFree(tx, String(config.address));
     // Another workspace's flow is a 404, like any foreign id (the composite foreign key refuses it too).
     if (f.flow_id) await assertFlowVisible(tx, f.flow_id);
+    if (f.default_team_id) await findTeamRow(tx, p.tenant.id, f.default_team_id, "default_team_id");
     const timing = resolveTiming(f, current);
     const sealed = f.credentials !== undefined ? await sealCredentials(ctx, p.tenant.id, current.id, current.type, f.credentials) : undefined;
     const [row] = await tx
@@ -127,6 +129,7 @@ export async function updateChannel({ ctx, input }: { ctx: ServiceContext; input
         ...(config && { config }),
         ...(f.status !== undefined && { status: f.status }),
         ...(f.flow_id !== undefined && { flowId: f.flow_id }),
+        ...(f.default_team_id !== undefined && { defaultTeamId: f.default_team_id }),
         ...timing,
         ...sealed?.columns,
         updatedAt: sql`now()`,

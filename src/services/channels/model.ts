@@ -66,6 +66,7 @@ export const ChannelPatch = z
     max_wait_ms: timing.max_wait_ms,
     status: z.enum(["active", "disabled"]).optional().openapi({ description: "A disabled channel keeps its settings but neither receives nor sends" }),
     flow_id: z.string().uuid().nullable().optional().openapi({ description: "The bot flow this channel's conversations run (its published version); null for the workspace default" }),
+    default_team_id: z.string().uuid().nullable().optional().openapi({ description: "The team this channel's new conversations belong to (escalations go to it unless a flow names another); null: none" }),
     version: z.number().int().positive().optional(),
   })
   .openapi("ChannelPatch");
@@ -83,6 +84,7 @@ export const ChannelSchema = z
     status: z.enum(["active", "disabled"]),
     has_credentials: z.boolean().openapi({ description: "Credentials are stored (encrypted); they are never returned" }),
     flow_id: z.string().uuid().nullable().openapi({ description: "The bot flow this channel runs; null: the workspace default" }),
+    default_team_id: z.string().uuid().nullable().openapi({ description: "The team this channel's new conversations belong to; null: none" }),
     created_at: z.string(),
     updated_at: z.string(),
     version: z.number().int(),
@@ -114,6 +116,7 @@ export function toChannel(config: Pick<AppConfig, "PUBLIC_URL">, row: ChannelRow
     status: row.status,
     has_credentials: row.credentialsCiphertext !== null,
     flow_id: row.flowId ?? null,
+    default_team_id: row.defaultTeamId ?? null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     version: row.version,
