@@ -216,7 +216,7 @@ describe("knowledge documents and search", () => {
       (exports as unknown as { default: Fetcher }).default.fetch(
         new Request(`https://parley.test/v1/knowledge/documents${query}`, { method: "POST", headers: { authorization: `Bearer ${t.owner.token}`, "content-type": type, "cf-connecting-ip": randomIp() }, body }),
       );
-    const res = await raw(pdfBytes, "application/pdf", "?filename=oak-care.pdf&title=Oak%20care&category=care");
+    const res = await raw(pdfBytes, "application/pdf", "?filename=..%2F..%2Foak-care.pdf&title=Oak%20care&category=care");
     expect(res.status, await res.clone().text()).toBe(201);
     const doc = (await res.json()) as { id: string };
     const ready = await settled(t, doc.id);
@@ -270,6 +270,8 @@ describe("knowledge documents and search", () => {
     expect(((await noLength.json()) as { error: { code: string } }).error.code).toBe("VALIDATION_FAILED");
     const big = await send({ headers: { "content-type": "application/pdf", "content-length": String(11 * 1024 * 1024) }, body: new Uint8Array(11 * 1024 * 1024) });
     expect(big.status).toBe(413);
+    const chunked = await send({ headers: { "content-type": "text/plain", "transfer-encoding": "chunked" }, body: new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("some text")); c.close(); } }), duplex: "half" } as never);
+    expect(((await chunked.json()) as { error: { message: string } }).error.message).toMatch(/Content-Length/);
     const exe = await send({ headers: { "content-type": "application/x-msdownload" }, body: new Uint8Array([77, 90]) });
     expect(exe.status).toBe(415);
     expect(await ownerQuery("select count(*)::int as n from knowledge_documents where tenant_id = $1", [t.id])).toEqual(before);

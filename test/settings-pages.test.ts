@@ -47,6 +47,7 @@ describe("the Teams and SLA page", () => {
     const bad = await web.post("/app/settings/sla", { name: "Broken", first_response_min: "0" });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("First response must be a whole number above 0");
+    expect((await web.post("/app/settings/sla", { name: "Hex", first_response_min: "0x10" })).status).toBe(400);
     const badTz = await web.post("/app/settings/sla", { name: "Nowhere", first_response_min: "10", timezone: "Mars/Olympus", day_mon: "on" });
     expect(badTz.status).toBe(400);
     expect((await call("GET", "/v1/sla-policies", { token: t.owner.token })).body.data).toHaveLength(1);

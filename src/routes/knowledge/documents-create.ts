@@ -66,8 +66,9 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   if (raw) {
     // The body is the file: its declared length is checked before a byte is read (and R2 holds the
     // stream to it), so nothing larger than the limit is ever taken in.
-    const length = Number(c.req.header("content-length") ?? "");
-    if (!Number.isSafeInteger(length) || length < 0) throw new AppError("VALIDATION_FAILED", "A raw upload needs a Content-Length header", { field: "content-length" });
+    const declared = c.req.header("content-length");
+    const length = declared !== undefined && /^\d{1,15}$/.test(declared.trim()) ? Number(declared) : Number.NaN;
+    if (!Number.isSafeInteger(length)) throw new AppError("VALIDATION_FAILED", "A raw upload needs a Content-Length header", { field: "content-length" });
     const { filename, ...fields } = c.req.valid("query");
     const body = c.req.raw.body;
     const file = {

@@ -97,7 +97,8 @@ export async function uploadDocument({ ctx, input }: { ctx: ServiceContext; inpu
   const file = input.file;
   if (file.size > MAX_FILE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`, { field: "file" });
   if (file.size === 0) throw new AppError("VALIDATION_FAILED", "file is empty", { field: "file" });
-  const name = (file.name || "upload").slice(0, 255);
+  // The name as a name, not a path: "../../etc/passwd" is kept as "passwd".
+  const name = (file.name.split(/[\\/]/).pop()?.trim() || "upload").slice(0, 255);
   const format = formatOfFile(name, file.type);
   let content: string | null = null;
   let bytes: Uint8Array | null = null;

@@ -46,7 +46,7 @@ const list = (v: string | undefined) =>
 function whole(form: Record<string, string>, field: string, label: string): number | undefined {
   const v = form[field]?.trim();
   if (!v) return undefined;
-  const n = Number(v);
+  const n = /^\d{1,9}$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < 1) throw new AppError("VALIDATION_FAILED", `${label} must be a whole number above 0`, { field });
   return n;
 }
