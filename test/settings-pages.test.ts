@@ -53,6 +53,10 @@ describe("the Teams and SLA page", () => {
     expect((await call("GET", "/v1/sla-policies", { token: t.owner.token })).body.data).toHaveLength(1);
     // A forged form (no CSRF token) changes nothing.
     expect((await web.post("/app/settings/teams", { name: "Forged" }, { csrf: false })).status).toBe(403);
+    // Nor does a token of the forger's choosing planted as a plain cookie: on https only __Host- counts.
+    web.plant("parley_csrf", "a".repeat(43));
+    expect((await web.post("/app/settings/teams", { name: "Tossed", _csrf: "a".repeat(43) }, { csrf: false })).status).toBe(403);
+    expect((await call("GET", "/v1/teams", { token: t.owner.token })).body.data).toHaveLength(1);
 
     // Another workspace cannot delete these: its delete is a 404 and the rows stay.
     const other = await WebClient.signIn((await createTenant("Other settings")).owner);

@@ -29,7 +29,12 @@ export class WebClient {
   }
 
   csrf() {
-    return decodeURIComponent(this.cookies.get("parley_csrf") ?? "");
+    return decodeURIComponent(this.cookies.get("__Host-parley_csrf") ?? this.cookies.get("parley_csrf") ?? "");
+  }
+
+  /** Sets a cookie as another site on a sibling domain could (cookie tossing), for the CSRF tests. */
+  plant(name: string, value: string) {
+    this.cookies.set(name, value);
   }
 
   has(cookie: string) {

@@ -2,11 +2,15 @@ import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { randomToken, timingSafeEqual } from "../lib/crypto";
 import type { AppEnv } from "../routes/hono-env";
-import { baseCookieOptions } from "./session";
+import { baseCookieOptions, hostCookieName } from "./session";
 
 type C = Context<AppEnv>;
 
-const CSRF_COOKIE = "parley_csrf";
+/**
+ * `__Host-` on https, like the session: a double-submit token is only as good as its cookie's origin,
+ * and without the prefix a sibling subdomain could plant a token of its choosing ("cookie tossing").
+ */
+const csrfCookieName = (c: C) => hostCookieName(c, "parley_csrf");
 export const CSRF_FIELD = "_csrf";
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -16,7 +20,7 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
  * Kept stable across page views (so several tabs work) and replaced whenever the sign-in changes.
  */
 export function ensureCsrfToken(c: C): string {
-  const existing = getCookie(c, CSRF_COOKIE);
+  const existing = getCookie(c, csrfCookieName(c));
   if (existing && TOKEN_SHAPE.test(existing)) return existing;
   return rotateCsrfToken(c);
 }
@@ -24,7 +28,7 @@ export function ensureCsrfToken(c: C): string {
 export function rotateCsrfToken(c: C): string {
   const token = randomToken(32);
   // Strict: the cookie never rides along on a request another site starts.
-  setCookie(c, CSRF_COOKIE, token, { ...baseCookieOptions(c), sameSite: "Strict" });
+  setCookie(c, csrfCookieName(c), token, { ...baseCookieOptions(c), sameSite: "Strict" });
   return token;
 }
 
@@ -56,7 +60,7 @@ function sameOrigin(c: C): boolean {
 
 /** True when the POST carries the cookie's token in its `_csrf` field and comes from this origin. */
 export async function verifyCsrf(c: C, form: Record<string, string>): Promise<boolean> {
-  const cookie = getCookie(c, CSRF_COOKIE);
+  const cookie = getCookie(c, csrfCookieName(c));
   const field = form[CSRF_FIELD];
   if (!cookie || !field || !sameOrigin(c)) return false;
   // Compare fixed-size digests in constant time, so neither content nor length leaks through timing.

@@ -25,10 +25,12 @@ export function cookieSecure(c: C): boolean {
   return !(url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname));
 }
 
-/** `__Host-` binds the cookie to this exact origin: no subdomain can set or shadow it. Needs https. */
-function sessionCookieName(c: C): string {
-  return requestUrl(c).protocol === "https:" ? "__Host-parley_session" : "parley_session";
+/** `__Host-` binds a cookie to this exact origin: no subdomain can set or shadow it. Needs https. */
+export function hostCookieName(c: C, name: string): string {
+  return requestUrl(c).protocol === "https:" ? `__Host-${name}` : name;
 }
+
+const sessionCookieName = (c: C) => hostCookieName(c, "parley_session");
 
 export function baseCookieOptions(c: C): CookieOptions {
   return { path: "/", httpOnly: true, secure: cookieSecure(c) };
