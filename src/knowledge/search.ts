@@ -124,7 +124,7 @@ export function keywordSearchSql(tenantId: string, query: string, configs: strin
     return sql`select ${columns}, ts_rank_cd(c.tsv, q.query, 1) as score
     from (select ${parse(query)} as query) q
     cross join lateral parley_knowledge_match(q.query) m
-    join knowledge_chunks c on c.id = m.id and c.tsv @@ q.query
+    join knowledge_chunks c on c.id = m.id
     join knowledge_documents d on ${live}
     where c.tenant_id = ${tenantId}::uuid and d.is_active ${visible(publicOnly)}
     order by score desc, c.id

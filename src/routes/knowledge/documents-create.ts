@@ -1,6 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { AppError } from "../../lib/errors";
-import { createDocument, fileOfForm, uploadDocument } from "../../services/knowledge/documents";
+import { createDocument, FILE_EXTENSIONS, fileOfForm, formatOfFile, uploadDocument } from "../../services/knowledge/documents";
 import { DocumentInput, DocumentSchema } from "../../services/knowledge/model";
 import { bearerSecurity, protectedErrorResponses } from "../errors";
 import type { AppEnv } from "../hono-env";
@@ -72,7 +72,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     const { filename, ...fields } = c.req.valid("query");
     const body = c.req.raw.body;
     const file = {
-      name: filename ?? `upload.${{ "application/pdf": "pdf", "text/markdown": "md", "text/html": "html", "text/plain": "txt" }[raw]}`,
+      name: filename ?? `upload.${FILE_EXTENSIONS[formatOfFile("", raw)]}`,
       type: raw,
       size: length,
       bytes: async () => new Uint8Array(await c.req.arrayBuffer()),

@@ -9,6 +9,7 @@ import type { ServiceContext } from "../context";
 import { authorOf, recordChange, type Author } from "../tickets/author";
 import { parseInput } from "../tickets/validate";
 import { documentFileKey, documentFilesPrefix, fileStoreOf } from "../../knowledge/file-store";
+import { storedFile } from "./stored-file";
 import { DocumentInput, DocumentPatch, MAX_FILE_BYTES, toDocument, UploadFields, type KnowledgeDocument } from "./model";
 
 export async function findDocument(tx: Tx, tenantId: string, id: string, lock = false) {
@@ -201,6 +202,8 @@ export async function getDocument({ ctx, input }: { ctx: ServiceContext; input: 
 }
 
 const MEDIA_TYPES: Record<KnowledgeFormat, string> = { pdf: "application/pdf", html: "text/html; charset=utf-8", markdown: "text/markdown; charset=utf-8", text: "text/plain; charset=utf-8" };
+/** The file name extension of each format, for a file that came without a name. */
+export const FILE_EXTENSIONS: Record<KnowledgeFormat, string> = { pdf: "pdf", html: "html", markdown: "md", text: "txt" };
 
 /**
  * The document as it was given: an uploaded PDF from object storage (streamed) or Postgres, a text
@@ -209,19 +212,14 @@ const MEDIA_TYPES: Record<KnowledgeFormat, string> = { pdf: "application/pdf", h
 export async function documentFile({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<{ name: string; type: string; body: ReadableStream<Uint8Array> | Uint8Array; size: number }> {
   const found = await withTenant(ctx, "knowledge:read", async (tx, p) => {
     const doc = await findDocument(tx, p.tenant.id, input.id);
-    const ext = { pdf: "pdf", html: "html", markdown: "md", text: "txt" }[doc.format];
-    const name = doc.originalFilename ?? `${doc.title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 100) || "document"}.${ext}`;
+    const name = doc.originalFilename ?? `${doc.title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 100) || "document"}.${FILE_EXTENSIONS[doc.format]}`;
     if (doc.format !== "pdf") {
       const bytes = new TextEncoder().encode(doc.contentRaw ?? "");
       return { name, type: MEDIA_TYPES[doc.format], bytes, key: null };
     }
-    const file = await tx.execute<{ b: string | null; k: string | null }>(
-      sql`select encode(bytes, 'base64') as b, storage_key as k from knowledge_files where document_id = ${doc.id}::uuid order by version desc limit 1`,
-    );
-    const row = file.rows[0];
-    if (!row) throw notFound("The document's file");
-    const b64 = row.b?.replace(/\s/g, "");
-    return { name, type: MEDIA_TYPES.pdf, bytes: b64 ? Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)) : null, key: row.k };
+    const file = await storedFile(tx, doc.id);
+    if (!file) throw notFound("The document's file");
+    return { name, type: MEDIA_TYPES.pdf, bytes: file.bytes, key: file.storageKey };
   });
   if (found.bytes) return { name: found.name, type: found.type, body: found.bytes, size: found.bytes.length };
   // Read outside the transaction: a remote call never waits inside one.

@@ -1,14 +1,15 @@
-import { documentFilesPrefix, fileStoreOf, type FileStore } from "../../knowledge/file-store";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { knowledgeDocuments, type KnowledgeFormat } from "../../db/schema";
 import { chunkId, chunkText, type Chunk } from "../../knowledge/chunk";
 import { ExtractionError, extractText } from "../../knowledge/extract";
+import { documentFilesPrefix, fileStoreOf, type FileStore } from "../../knowledge/file-store";
 import { selectKnowledgeBackend, type KnowledgeBackend } from "../../knowledge/select";
 import { pgArray, tsConfigFor } from "../../knowledge/text";
 import type { VectorRecord } from "../../knowledge/vector-index";
 import type { OutboxHandler } from "../../queues/outbox-consumer";
 import type { OutboxMessage } from "../../queues/outbox-relay";
+import { storedFile } from "./stored-file";
 import { identifyLanguage, loadDetector } from "../../understanding/offline/language";
 
 export interface IndexedChunk extends Chunk {
@@ -77,15 +78,8 @@ export async function indexDocumentVersion(
   const loaded = await db.scoped({ tenantId }, async (tx) => {
     const [doc] = await tx.select().from(knowledgeDocuments).where(and(eq(knowledgeDocuments.id, documentId), eq(knowledgeDocuments.tenantId, tenantId)));
     if (!doc || doc.version !== version || doc.indexedVersion === version) return undefined;
-    let bytes: Uint8Array | null = null;
-    let storageKey: string | null = null;
-    if (doc.format === "pdf") {
-      const file = await tx.execute<{ b: string | null; k: string | null }>(sql`select encode(bytes, 'base64') as b, storage_key as k from knowledge_files where document_id = ${documentId}::uuid and version = ${version}`);
-      const b64 = file.rows[0]?.b?.replace(/\s/g, "");
-      if (b64) bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-      storageKey = file.rows[0]?.k ?? null;
-    }
-    return { doc, bytes, storageKey };
+    const file = doc.format === "pdf" ? await storedFile(tx, documentId, version) : undefined;
+    return { doc, bytes: file?.bytes ?? null, storageKey: file?.storageKey ?? null };
   });
   if (!loaded) return "skipped" as const;
   const { doc, storageKey } = loaded;
@@ -168,10 +162,11 @@ export const indexDocument: OutboxHandler = async ({ ctx, event }) => {
  */
 export const removeDocumentVectors: OutboxHandler = async ({ ctx, event }) => {
   const { document_id, chunk_ids } = event.payload as { document_id: string; chunk_ids: string[] };
-  const files = fileStoreOf(ctx.env as unknown as Record<string, unknown>);
+  const env = ctx.env as unknown as Record<string, unknown>;
+  const files = fileStoreOf(env);
   if (files) await files.deletePrefix(documentFilesPrefix(event.tenant_id, document_id));
   if (!chunk_ids.length) return;
-  const backend = selectKnowledgeBackend(ctx.env as unknown as Record<string, unknown>);
+  const backend = selectKnowledgeBackend(env);
   if (backend.remote) await backend.remote.deleteByIds(event.tenant_id, chunk_ids);
   else await ctx.db.scoped({ tenantId: event.tenant_id }, (tx) => backend.index(tx, event.tenant_id).deleteByIds(event.tenant_id, chunk_ids));
 };

@@ -202,7 +202,9 @@ export async function renderSettings(c: C, opts: { error?: string; notice?: stri
   const me = await getMe({ ctx });
   if (!me.user || !me.role) throw unauthorized();
   const csrf = ensureCsrfToken(c);
-  const [teams, policies, rules] = [await listTeams({ ctx }), await listSlaPolicies({ ctx, input: { limit: 100 } }), await listAutomationRules({ ctx, input: { limit: 100 } })];
+  const teams = await listTeams({ ctx });
+  const policies = await listSlaPolicies({ ctx, input: { limit: 100 } });
+  const rules = await listAutomationRules({ ctx, input: { limit: 100 } });
   return render(
     c,
     <Layout title={`Teams and SLA · ${me.tenant.name}`} hasErrors={!!opts.error} signedIn={{ email: me.user.email, csrf }}>
