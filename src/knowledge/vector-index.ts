@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
+import { base64 } from "../lib/crypto";
 import { pgArray } from "./text";
 
 /** What every vector carries, so the index itself can filter (and so a foreign id can be recognised). */
@@ -97,12 +98,7 @@ interface CachedNamespace {
 const cache = new Map<string, CachedNamespace>();
 const MAX_CACHED_NAMESPACES = 64;
 
-function toBase64(values: number[]): string {
-  const bytes = new Uint8Array(new Float32Array(values).buffer);
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
+const toBase64 = (values: number[]) => base64(new Uint8Array(new Float32Array(values).buffer));
 
 function fromBase64(b64: string): Float32Array {
   const bin = atob(b64);

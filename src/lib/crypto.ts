@@ -1,9 +1,14 @@
 const encoder = new TextEncoder();
 
-export function base64url(bytes: Uint8Array): string {
+/** Standard base64, in slices: spreading megabytes into one fromCharCode call overflows the stack. */
+export function base64(bytes: Uint8Array): string {
   let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function base64url(bytes: Uint8Array): string {
+  return base64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 export function fromBase64url(text: string): Uint8Array {

@@ -4,6 +4,7 @@
  * auto-reply marking (RFC 3834) and the guard that no caller value can inject a header.
  */
 import { createMimeMessage } from "mimetext/browser";
+import { base64 } from "../../lib/crypto";
 import { boundReferences } from "./parse";
 import { toStorableLine } from "./text";
 
@@ -111,8 +112,5 @@ function checkMessageId(field: string, value: string): string {
 const unbracket = (id: string) => id.trim().replace(/^<|>$/g, "");
 
 function base64Lines(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return (btoa(binary).match(/.{1,76}/g) ?? []).join("\r\n");
+  return (base64(new TextEncoder().encode(text)).match(/.{1,76}/g) ?? []).join("\r\n");
 }

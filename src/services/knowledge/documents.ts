@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { knowledgeChunks, knowledgeDocuments, knowledgeFiles, type KnowledgeFormat } from "../../db/schema";
+import { base64 } from "../../lib/crypto";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError, notFound } from "../../lib/errors";
 import { publishOutbox } from "../../queues/outbox-relay";
@@ -170,11 +171,6 @@ export async function uploadDocument({ ctx, input }: { ctx: ServiceContext; inpu
   }
 }
 
-function base64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 export async function listDocuments({ ctx, input }: { ctx: ServiceContext; input: { cursor?: string; limit: number; status?: string } }) {
   return withTenant(ctx, "knowledge:read", async (tx) => {
