@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { apiMessage, createApiChannel, eventually, postSigned, threadOf } from "./channel-harness";
 import { call, createTenant, expectStatus, ownerQuery } from "./harness";
@@ -120,6 +121,48 @@ describe("the brain on a provider channel, with versions and timers", () => {
     const sent = (await providerRequests(account)).filter((r) => r.path.endsWith("/sendMessage"));
     expect(sent).toHaveLength(replies.length);
     expect(sent.map((r) => JSON.parse(r.body).text)).toEqual(replies.map((r) => r.text));
+  });
+
+  it("loses no reply and sends none twice when the thread stops right after the bot's commit", async () => {
+    const { createChannel, providerAccount, providerRequests, registerAccount } = await import("./channels-fixtures");
+    const { sweepOutbox } = await import("../src/queues/outbox-relay");
+    const { Database } = await import("../src/db/client");
+    const { loadConfig } = await import("../src/env");
+    const t = await createTenant();
+    const { channel, body } = await createChannel(t, "telegram");
+    await ownerQuery("update channels set debounce_ms = 200 where id = $1", [channel.id]);
+    const account = providerAccount("telegram", body.credentials!);
+    await registerAccount(account);
+    const thread = threadOf(t.id, channel.id, "5151");
+    await thread.injectFault("afterBotCommit", 1);
+    // A bare greeting: the default flow greets and waits, so the turn commits in one round trip.
+    const update = JSON.stringify({ update_id: 77101, message: { message_id: 601, from: { id: 5151, is_bot: false, first_name: "Rui" }, chat: { id: 5151, type: "private" }, date: Math.floor(Date.now() / 1000), text: "Olá" } });
+    const path = new URL(channel.webhook_url).pathname;
+    expectStatus(await call("POST", path, { rawBody: update, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": body.credentials!.secret_token! } }), 200);
+    await eventually(async () => expect((await thread.faultsFired()).afterBotCommit).toBe(1), 20_000);
+    const [reply] = await eventually(async () => {
+      const rows = await botReplies(channel.id);
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    // Asked again (the queued event's redelivery does the same): the commit's claim is taken, so nothing more is written.
+    const [group] = await ownerQuery("select id, conversation_id, message_ids from message_groups where channel_id = $1", [channel.id]);
+    expect(await thread.runBot({ group_id: group.id, conversation_id: group.conversation_id, message_ids: group.message_ids })).toBe("already");
+    expect(await botReplies(channel.id)).toHaveLength(1);
+    // The object stopped before it sent the reply's event: it is still unpublished, and the sweep sends it.
+    const db = new Database(loadConfig(env as never));
+    try {
+      await eventually(async () => {
+        await sweepOutbox(db, env as never, 0);
+        const [row] = await ownerQuery("select status from messages where id = $1", [reply.id]);
+        expect(row.status).toBe("sent");
+      }, 20_000);
+    } finally {
+      await db.close();
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const sent = (await providerRequests(account)).filter((r) => r.path.endsWith("/sendMessage"));
+    expect(sent.map((r) => JSON.parse(r.body).text)).toEqual([reply.text]);
   });
 
   it("runs a channel's own published flow, and its ask times out on a durable timer", async () => {

@@ -13,7 +13,7 @@ import { Database } from "../../src/db/client";
 import type { FlowState } from "../../src/flows/interpreter";
 import { loadConfig, type Env } from "../../src/env";
 import { createLogger } from "../../src/lib/log";
-import { publishOutbox } from "../../src/queues/outbox-relay";
+import { publishEvents, publishOutbox } from "../../src/queues/outbox-relay";
 import { answerTurn, type BotTurnResult } from "../../src/services/bot/answer";
 import type { ServiceContext } from "../../src/services/context";
 
@@ -32,7 +32,8 @@ export interface GroupReady {
 
 type Turn = { kind: "group"; group: GroupReady } | { kind: "timer"; timer: BotTimer };
 
-export async function takeBotTurn(storage: DurableObjectStorage, env: Env, tenantId: string, turn: Turn): Promise<BotTurnResult> {
+/** `fault` lets a test stop the object between the turn's commit and its own record of it (see injectFault). */
+export async function takeBotTurn(storage: DurableObjectStorage, env: Env, tenantId: string, turn: Turn, fault: (step: "afterBotCommit") => Promise<void> = async () => {}): Promise<BotTurnResult> {
   const key = turn.kind === "group" ? turn.group.group_id : turn.timer.key;
   if ((await storage.get(`x:bot:${key}`)) !== undefined) return { status: "already", replies: [] };
   const conversationId = turn.kind === "group" ? turn.group.conversation_id : turn.timer.conversationId;
@@ -51,11 +52,13 @@ export async function takeBotTurn(storage: DurableObjectStorage, env: Env, tenan
   };
 
   const config = loadConfig(env);
-  // Its own connection: the alarm's persistence may run transactions at the same time.
+  // Its own database: the alarm's persistence may run at the same time. Most turns never open its
+  // connection (their reading and their commit are one HTTP round trip each).
   const db = new Database(config, "parley-bot");
   const ctx: ServiceContext = { requestId: `bot:${key}`, config, env, db, log: createLogger({ bot: key, tenant_id: tenantId }, config.ENVIRONMENT === "test"), tenantId, actor: { type: "system", name: "bot" } };
   try {
     const result = await answerTurn(ctx, { tenantId, conversationId, key, groupId: turn.kind === "group" ? turn.group.group_id : null, messageIds, ...(turn.kind === "timer" && { timer: true }), ...(state && { state }) }, isSuperseded);
+    await fault("afterBotCommit");
     const writes: Record<string, unknown> = { [`x:bot:${key}`]: Date.now() };
     const remove: string[] = [];
     if (result.status === "superseded") {
@@ -70,7 +73,9 @@ export async function takeBotTurn(storage: DurableObjectStorage, env: Env, tenan
     }
     void storage.put(writes);
     if (remove.length) await storage.delete(remove);
-    if (result.replies.length > 0) await publishOutbox(db, env, tenantId).catch(() => {}); // the sweep catches what this misses
+    // The sweep catches what this misses (a send or a mark that fails leaves the events unpublished).
+    if (result.events?.length) await publishEvents(db, env, tenantId, result.events).catch(() => {});
+    else if (result.replies.length > 0) await publishOutbox(db, env, tenantId).catch(() => {});
     return result;
   } finally {
     await db.close();

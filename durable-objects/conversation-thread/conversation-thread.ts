@@ -54,9 +54,22 @@ export class ConversationThread extends DurableObject<Env> {
   async runBot(event: GroupReady): Promise<BotTurnResult["status"]> {
     const meta = await this.ctx.storage.get<ThreadMeta>("meta");
     if (!meta) return "silent";
-    return this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }))
+    return this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step)))
       .then((r) => this.afterBotTurn(meta, r))
       .finally(() => checkSlaSoon(this.ctx.storage, event.conversation_id)); // priority/team may have changed
+  }
+
+  /**
+   * The bot's turn for a group that just closed, started here at once rather than after a trip through
+   * the queue and back. It runs beside the alarm, as the consumer's call would (the next alarm persists
+   * meanwhile, and a message it stores makes the turn stale). The `message_group.ready` event went out
+   * all the same: it is the fallback when this object stops first, and finds the turn taken otherwise.
+   */
+  private answerNow(meta: ThreadMeta, group: DebounceGroup) {
+    if (!group.conversationId || group.messageIds.length === 0) return;
+    this.runBot({ group_id: group.id, conversation_id: group.conversationId, message_ids: group.messageIds }).catch((err: unknown) => {
+      this.log(meta).warn("thread: bot turn failed here; the queued event retries it", { group_id: group.id, error: describeFailure(err) });
+    });
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
@@ -133,7 +146,10 @@ export class ConversationThread extends DurableObject<Env> {
       if (!(await this.persistPending(meta))) return; // it scheduled its own retry
       // A group that was being flushed when an earlier attempt failed goes first (same id: no double).
       const flushing = await storage.get<DebounceGroup>("flushing");
-      if (flushing && !(await this.flushGroup(meta, flushing))) return;
+      if (flushing) {
+        if (!(await this.flushGroup(meta, flushing))) return;
+        this.answerNow(meta, flushing);
+      }
       const group = await storage.get<DebounceGroup>("group");
       const stillPending = [...(await storage.list<PendingMessage>({ prefix: "p:" })).values()].some((p) => p.groupId === group?.id);
       if (group && Date.now() >= group.deadline && !stillPending) {
@@ -141,6 +157,7 @@ export class ConversationThread extends DurableObject<Env> {
         await storage.put("flushing", group);
         await storage.delete("group");
         if (!(await this.flushGroup(meta, group))) return;
+        this.answerNow(meta, group);
       }
       await this.scheduleNext();
       await this.pruneSeen();
@@ -409,7 +426,7 @@ export class ConversationThread extends DurableObject<Env> {
   // ---- tests only ----
 
   /** Makes the next pass of a step fail (test environment only): proves retries change nothing. */
-  async injectFault(step: "persist" | "afterPersistCommit" | "afterGroupCommit", times = 1): Promise<void> {
+  async injectFault(step: "persist" | "afterPersistCommit" | "afterGroupCommit" | "afterBotCommit", times = 1): Promise<void> {
     if (loadConfig(this.env).ENVIRONMENT !== "test") throw new Error("fault injection is for tests only");
     await this.ctx.storage.put(`fault:${step}`, times);
   }

@@ -12,6 +12,8 @@ export type Tx = Parameters<Parameters<NeonDatabase<typeof schema>["transaction"
 export type HttpDb = NeonHttpDatabase<typeof schema>;
 /** Either path's query builder (a transaction's, or the batch's): for reads built once and run on both. */
 export type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** The same, for statements that write: built once, then awaited in a transaction or sent in a batch. */
+export type QueryDb = ReadDb;
 /** Ids to read by: a list, or a subquery that selects them (so they ride in the same batch as the page). */
 export type Ids = string[] | SQLWrapper;
 

@@ -3,23 +3,27 @@
  * conversation's flow version runs on it, and everything it decided — annotations, replies (as
  * outbound messages with their `message.outbound` events), tickets, escalation, reservations, the
  * action log, the call summary — commits in one transaction, once per turn key (processed_events).
+ * The reading is one round trip; most turns also commit in one (see quickTurn), and the rest hold a
+ * transaction open while the flow runs (see transactionalTurn).
  *
  * The caller is the conversation's thread object, the single writer of bot state: it passes the state
  * in, keeps the state that comes out, and tells (just before commit) whether a newer group has
  * superseded this one, in which case nothing is written and its messages are answered with the next.
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client";
-import { channels, contacts, conversations, messageAnnotations, messages, tenants } from "../../db/schema";
-import { run, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { QueryDb, Tx } from "../../db/client";
+import { channels, contacts, conversations, flowVersions, messageAnnotations, messages, processedEvents, tenants } from "../../db/schema";
+import { run, type FlowInput, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
 import { checkMessageQuota, type QuotaDecision } from "../../../durable-objects/tenant-quota/client";
 import { AppError } from "../../lib/errors";
 import { claimOnce } from "../../queues/outbox-consumer";
 import { emitEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { contentText } from "../conversations/model";
-import { recordEscalation, storeCallSummary } from "../escalations/escalations";
-import { ensureDefaultFlow, loadFlowVersion, recordFlowSteps, resolveFlowForChannel, type RunnableFlow } from "../flows/runtime";
+import type { OutboxMessage } from "../../queues/outbox-relay";
+import { callSummaryUpsert, recordEscalation, storeCallSummary } from "../escalations/escalations";
+import { channelFlowQuery, ensureDefaultFlow, flowStepsInsert, loadFlowVersion, recordFlowSteps, resolveFlowForChannel, runnable, type FlowVersionRow, type RunnableFlow } from "../flows/runtime";
 import { bookReservation } from "../reservations/reservations";
 import { openTicket } from "../tickets/tickets";
 import { knowledgePortFor } from "../knowledge/query";
@@ -47,6 +51,11 @@ export interface BotTurnResult {
   replies: Array<typeof messages.$inferSelect>;
   /** The inbound messages' annotations this turn stored, for the inbox's live view. */
   annotated?: Array<{ id: string; conversationId: string; annotations: Record<string, unknown> }>;
+  /**
+   * The outbox events the turn wrote, when it knows them all (the one-trip commit): its caller sends
+   * them itself. Without them, the caller publishes the workspace's pending events.
+   */
+  events?: OutboxMessage[];
 }
 
 class Superseded extends Error {}
@@ -74,57 +83,190 @@ function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult) {
   };
 }
 
+type Conversation = typeof conversations.$inferSelect;
+
+/** What a turn reads before it decides anything: one round trip (see readTurn). */
+interface TurnRead {
+  conversation: Conversation;
+  contact: typeof contacts.$inferSelect | undefined;
+  channelType: string | null;
+  inbound: Array<typeof messages.$inferSelect>;
+  /** The version the conversation runs (when it has one), and the channel's published one. */
+  pinned: RunnableFlow | null;
+  published: RunnableFlow | null;
+}
+
+/** Everything the turn decided from its reading, before it writes: shared by both ways of committing. */
+interface TurnPlan {
+  turn: BotTurn;
+  read: TurnRead;
+  annotated: AnnotatedMessage[];
+  view: AnnotatedMessage["annotations"] | undefined;
+  /** Nobody answers: a human took over, or the flow handed over. */
+  paused: boolean;
+  prior: FlowState | undefined;
+}
+
 export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSuperseded: () => Promise<boolean>): Promise<BotTurnResult> {
-  const scope = { tenantId: turn.tenantId };
-  const read = await ctx.db.scoped(scope, async (tx) => {
-    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, turn.conversationId));
-    if (!conversation) return undefined;
-    const [contact] = await tx.select().from(contacts).where(eq(contacts.id, conversation.contactId));
-    const [channel] = await tx.select({ type: channels.type }).from(channels).where(eq(channels.id, conversation.channelId));
-    const inbound = turn.messageIds.length
-      ? await tx.select().from(messages).where(and(inArray(messages.id, turn.messageIds), eq(messages.direction, "inbound"))).orderBy(asc(messages.sequence))
-      : [];
-    return { conversation, contact, channelType: channel?.type ?? null, inbound };
-  });
+  const read = await readTurn(ctx, turn);
   if (!read) return { status: "silent", reason: "conversation gone", replies: [] };
-  const { conversation, contact, channelType, inbound } = read;
+  const { conversation, contact, inbound } = read;
   const annotated = await annotateMessages(
     ctx,
     turn.tenantId,
     inbound.map((m) => ({ id: m.id, text: contentText(m.content as never) })),
     contact?.language,
   );
-  const view = groupView(annotated);
+  const plan: TurnPlan = {
+    turn,
+    read,
+    annotated,
+    view: groupView(annotated),
+    // Who answers: nobody after a human took over, or once the flow handed over or cannot run.
+    paused: conversation.botPausedAt !== null || conversation.state === "escalated" || turn.state?.done === "escalated",
+    prior: turn.state?.done === "ended" ? undefined : turn.state,
+  };
+  const quick = await quickTurn(ctx, plan, isSuperseded);
+  return quick ?? transactionalTurn(ctx, plan, isSuperseded);
+}
 
-  // Who answers: nobody after a human took over, or once the flow handed over or cannot run.
-  const paused = conversation.botPausedAt !== null || conversation.state === "escalated" || turn.state?.done === "escalated";
-  const prior = turn.state?.done === "ended" ? undefined : turn.state;
+/**
+ * The turn's reading in one round trip (a non-interactive batch): the conversation, its contact and
+ * channel, the group's inbound messages, and both flow versions it may run — the one it is pinned to
+ * and the channel's published one (the other ids come from the conversation row as subqueries).
+ */
+async function readTurn(ctx: ServiceContext, turn: BotTurn): Promise<TurnRead | undefined> {
+  const id = turn.conversationId;
+  const of = (column: "contact_id" | "channel_id") => sql`(select ${sql.raw(column)} from conversations where id = ${id})`;
+  const [convRows, contactRows, channelRows, inbound, pinnedRows, publishedRows] = (await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [
+    q.select().from(conversations).where(eq(conversations.id, id)),
+    q.select().from(contacts).where(eq(contacts.id, of("contact_id"))),
+    q.select({ type: channels.type }).from(channels).where(eq(channels.id, of("channel_id"))),
+    q
+      .select()
+      .from(messages)
+      .where(and(turn.messageIds.length ? inArray(messages.id, turn.messageIds) : sql`false`, eq(messages.direction, "inbound")))
+      .orderBy(asc(messages.sequence)),
+    q
+      .select({ flowId: flowVersions.flowId, version: flowVersions.version, definition: flowVersions.definition })
+      .from(flowVersions)
+      .where(sql`(${flowVersions.flowId}, ${flowVersions.version}) = (select flow_id, flow_version from conversations where id = ${id})`)
+      .limit(1),
+    q.execute(channelFlowQuery(of("channel_id"))),
+  ])) as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, FlowVersionRow[], { rows: FlowVersionRow[] }];
+  const conversation = convRows[0];
+  if (!conversation) return undefined;
+  return { conversation, contact: contactRows[0], channelType: channelRows[0]?.type ?? null, inbound, pinned: runnable(pinnedRows[0]), published: runnable(publishedRows.rows[0]) };
+}
 
+/** A conversation keeps the version it started on; a new (or finished) one takes the channel's published one. */
+const pinnedTo = (plan: TurnPlan) => !!(plan.prior && plan.read.conversation.flowId && plan.read.conversation.flowVersion);
+
+/** What the interpreter sees of the turn. */
+function flowInput(plan: TurnPlan, now: number): FlowInput {
+  const { contact, channelType } = plan.read;
+  return {
+    messages: plan.annotated.map((m) => ({ text: m.text })),
+    ...(plan.view && { annotations: plan.view }),
+    contact: { id: contact?.id, name: contact?.name ?? null, email: contact?.emails[0] ?? null, phone: contact?.phones[0] ?? null, language: contact?.language ?? null, attributes: (contact?.attributes as Record<string, unknown>) ?? {} },
+    channel: { type: channelType },
+    now,
+    ...(plan.turn.timer && { timer: true }),
+  };
+}
+
+/**
+ * Most turns touch nothing that needs a transaction held open while the flow runs: a greeting, an
+ * `ask`, a condition, a `wait`, a silent turn after a human took over. Those run the flow first and
+ * commit everything in one round trip (a non-interactive batch: all or nothing), instead of a
+ * connection and a dozen statements each waiting for the last. The claim is a plain insert in the
+ * batch, so a turn taken already fails the whole batch on its key and writes nothing.
+ *
+ * Undefined when the turn needs the transactional path: its flow reached a node with a side effect
+ * that reads back inside the transaction (knowledge, ticket, escalation, reservation, HTTP), the plan
+ * refuses its replies, or there is no runnable flow to take.
+ */
+async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () => Promise<boolean>): Promise<BotTurnResult | undefined> {
+  const { turn, read, annotated, view } = plan;
+  const flow = plan.paused ? null : pinnedTo(plan) ? read.pinned : read.published;
+  if (!plan.paused && !flow) return undefined;
+  const started = Date.now();
+  let result: FlowRunResult | undefined;
+  if (flow) {
+    let needsTransaction = false;
+    const inTransaction = async (): Promise<never> => {
+      needsTransaction = true;
+      throw new Error("this node runs in the turn's transaction");
+    };
+    result = await run(flow.definition, plan.prior, flowInput(plan, started), { knowledgeAnswer: inTransaction, createTicket: inTransaction, escalate: inTransaction, reserve: inTransaction, http: inTransaction });
+    if (needsTransaction) return undefined;
+  }
+  // The last moment a newer group can take this turn's place: its reply must not go out stale.
+  if (await isSuperseded()) return { status: "superseded", replies: [] };
+  const texts = result?.replies.map((r) => r.text) ?? [];
+  if (texts.length) {
+    const quota = await checkMessageQuota(ctx.env, turn.tenantId, { direction: "outbound", units: texts.length });
+    if (!quota.allowed) return undefined; // withheld, and handed to a person, on the transactional path
+  }
+  const replyIds = texts.map(() => crypto.randomUUID());
+  const index: { annotations?: number; replies?: number; events?: number } = {};
+  let out: unknown[];
+  try {
+    out = (await ctx.db.batch({ tenantId: turn.tenantId }, (q) => {
+      const statements: unknown[] = [q.insert(processedEvents).values({ tenantId: turn.tenantId, consumer: BOT_TURN, eventId: turn.key })];
+      const add = (s: unknown) => statements.push(s) - 1;
+      if (annotated.length) index.annotations = add(annotationsInsert(q, turn, annotated));
+      if (view) add(readingUpdate(q, read.conversation, view));
+      if (flow && result) {
+        if (texts.length) {
+          index.replies = add(repliesInsert(q, read.conversation, replyIds, texts));
+          index.events = add(q.execute(outboundEvents(turn.tenantId, read.conversation, replyIds)));
+        }
+        add(afterTurnUpdate(q, read.conversation, flow, { replies: texts.length }));
+        const steps = flowStepsInsert(q, { tenantId: turn.tenantId, conversationId: read.conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
+        if (steps) add(steps);
+        if (result.outcome === "ended") add(callSummaryUpsert(q, turn.tenantId, { conversation_id: read.conversation.id, ...cleanSummary(summaryOf(annotated, result)) }));
+      }
+      return statements as unknown as readonly [BatchItem<"pg">];
+    })) as unknown as unknown[];
+  } catch (err) {
+    if (claimTaken(err)) return { status: "already", replies: [] };
+    throw err;
+  }
+  const stored = new Set(index.annotations === undefined ? [] : (out[index.annotations] as Array<{ id: string }>).map((r) => r.id));
+  const annotatedLive = liveOf(plan, stored);
+  if (!flow || !result) return { status: "silent", reason: read.conversation.botPausedAt ? "paused by an agent" : "escalated", state: turn.state, replies: [], annotated: annotatedLive };
+  const replies = index.replies === undefined ? [] : (out[index.replies] as Array<typeof messages.$inferSelect>);
+  const events = index.events === undefined ? [] : eventsInOrder((out[index.events] as { rows: Array<{ events: OutboxMessage[] }> }).rows[0]?.events ?? [], replyIds);
+  return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies, annotated: annotatedLive, events };
+}
+
+/** The claim's key was taken: an earlier attempt of this turn committed (the batch wrote nothing). */
+function claimTaken(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const f = e as { code?: unknown; constraint?: unknown };
+    if (f.code === "23505" && f.constraint === "processed_events_tenant_id_consumer_event_id_pk") return true;
+  }
+  return false;
+}
+
+/**
+ * The turn with its transaction open while the flow runs: for nodes whose side effects must commit
+ * with the turn and whose answers the flow reads back (a ticket's number, a reservation's code or a
+ * taken slot, a knowledge answer and its analytics row, a signed HTTP call), and for withheld replies.
+ */
+async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () => Promise<boolean>): Promise<BotTurnResult> {
+  const { turn, read, annotated, view, paused, prior } = plan;
+  const { conversation, contact, channelType } = read;
   return ctx.db
-    .scoped(scope, async (tx) => {
-      if (!(await claimOnce(tx, turn.tenantId, "bot.turn", turn.key))) return { status: "already", replies: [] } satisfies BotTurnResult;
+    .scoped({ tenantId: turn.tenantId }, async (tx) => {
+      if (!(await claimOnce(tx, turn.tenantId, BOT_TURN, turn.key))) return { status: "already", replies: [] } satisfies BotTurnResult;
       const stored = await storeAnnotations(tx, turn, annotated);
       // Only what this turn stored goes live: a message carried over keeps its first (or corrected) reading.
-      const live = annotated.filter((m) => stored.has(m.id)).map((m) => ({ id: m.id, conversationId: conversation.id, annotations: liveAnnotations(m.annotations) }));
-      if (view) {
-        await tx
-          .update(conversations)
-          .set({
-            language: view.language !== "und" ? view.language : conversation.language,
-            intent: view.intent,
-            sentimentLabel: view.sentiment.label,
-            sentimentScore: view.sentiment.score,
-            // A reading raises the priority, never lowers it: once urgent (by the customer's words, an
-            // automation rule or an agent) it stays so until someone changes it. Decided in SQL, so a
-            // rule that raised it a moment ago is seen.
-            priority: sql`case when array_position(array['P0','P1','P2','P3'], ${conversations.priority}::text) <= array_position(array['P0','P1','P2','P3'], ${view.priority}::text) then ${conversations.priority} else ${view.priority} end`,
-          })
-          .where(eq(conversations.id, conversation.id));
-      }
+      const live = liveOf(plan, stored);
+      if (view) await readingUpdate(tx, conversation, view);
       if (paused) return { status: "silent", reason: conversation.botPausedAt ? "paused by an agent" : "escalated", state: turn.state, replies: [], annotated: live } satisfies BotTurnResult;
-      // A conversation keeps the version it started on; a new (or finished) one takes the channel's published one.
-      const flow: RunnableFlow | null =
-        prior && conversation.flowId && conversation.flowVersion ? await loadFlowVersion(tx, conversation.flowId, conversation.flowVersion) : await channelFlow(tx, turn.tenantId, conversation.channelId);
+      const flow: RunnableFlow | null = pinnedTo(plan) ? await loadFlowVersion(tx, conversation.flowId!, conversation.flowVersion!) : await channelFlow(tx, turn.tenantId, conversation.channelId);
       if (!flow) return { status: "silent", reason: "no published flow", replies: [], annotated: live } satisfies BotTurnResult;
 
       let escalation: { reason?: string; summary: string } | undefined;
@@ -158,19 +300,7 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
         },
       };
       const started = Date.now();
-      const result = await run(
-        flow.definition,
-        prior,
-        {
-          messages: annotated.map((m) => ({ text: m.text })),
-          ...(view && { annotations: view }),
-          contact: { id: contact?.id, name: contact?.name ?? null, email: contact?.emails[0] ?? null, phone: contact?.phones[0] ?? null, language: contact?.language ?? null, attributes: (contact?.attributes as Record<string, unknown>) ?? {} },
-          channel: { type: channelType },
-          now: started,
-          ...(turn.timer && { timer: true }),
-        },
-        ports,
-      );
+      const result = await run(flow.definition, prior, flowInput(plan, started), ports);
       // The last moment a newer group can take this turn's place: its reply must not go out stale.
       if (await isSuperseded()) throw new Superseded();
 
@@ -181,32 +311,13 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
       const withheld = quota && !quota.allowed ? await withholdReplies(tx, ctx, { tenantId: turn.tenantId, conversationId: conversation.id, priority: view?.priority, count: result.replies.length, decision: quota }) : undefined;
       if (withheld) result.steps.push({ node: "-", type: "message", outcome: "withheld", detail: { reason: withheld.reason, replies: result.replies.length } });
 
-      const replies = result.replies.length && !withheld
-        ? await tx
-            .insert(messages)
-            .values(result.replies.map((r) => ({ id: crypto.randomUUID(), tenantId: turn.tenantId, conversationId: conversation.id, channelId: conversation.channelId, direction: "outbound" as const, senderType: "bot" as const, content: { type: "text", text: r.text }, text: r.text, status: "pending" as const })))
-            .returning()
-        : [];
-      if (replies.length) {
-        await tx.execute(sql`insert into outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, payload)
-          select gen_random_uuid(), ${turn.tenantId}::uuid, 'message.outbound', 'message', r.id::text,
-            jsonb_build_object('message_id', r.id, 'conversation_id', ${conversation.id}::uuid, 'channel_id', ${conversation.channelId}::uuid)
-          from unnest(${`{${replies.map((r) => r.id).join(",")}}`}::uuid[]) with ordinality as r(id, n) order by n`);
-      }
+      const texts = withheld ? [] : result.replies.map((r) => r.text);
+      const replyIds = texts.map(() => crypto.randomUUID());
+      const replies = texts.length ? await repliesInsert(tx, conversation, replyIds, texts) : [];
+      if (replies.length) await tx.execute(outboundEvents(turn.tenantId, conversation, replyIds));
       if (withheld) escalation ??= { reason: withheld.reason, summary: withheld.summary };
       const escalated = result.outcome === "escalated" || escalation !== undefined;
-      await tx
-        .update(conversations)
-        .set({
-          flowId: flow.flowId,
-          flowVersion: flow.version,
-          ...(replies.length && { messageCount: sql`${conversations.messageCount} + ${replies.length}`, lastMessageAt: sql`now()` }),
-          // Escalated: a human owes the answer. Answered by the bot: the customer's turn.
-          ...(escalated ? { state: "escalated" as const, previousState: conversation.state, escalationSummary: escalation?.summary ?? summaryOf(annotated, result).summary } : replies.length ? { state: "awaiting_customer" as const, previousState: conversation.state } : {}),
-          updatedAt: sql`now()`,
-          version: sql`${conversations.version} + 1`,
-        })
-        .where(eq(conversations.id, conversation.id));
+      await afterTurnUpdate(tx, conversation, flow, { replies: replies.length, ...(escalated && { escalationSummary: escalation?.summary ?? summaryOf(annotated, result).summary }) });
       await recordFlowSteps(tx, { tenantId: turn.tenantId, conversationId: conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
       if (result.outcome === "ended" || escalated) await storeCallSummary(tx, turn.tenantId, { conversation_id: conversation.id, ...cleanSummary(summaryOf(annotated, result)) });
       return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies, annotated: live } satisfies BotTurnResult;
@@ -215,6 +326,73 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
       if (err instanceof Superseded) return { status: "superseded", replies: [] } satisfies BotTurnResult;
       throw err;
     });
+}
+
+const BOT_TURN = "bot.turn";
+
+const liveOf = (plan: TurnPlan, stored: Set<string>) =>
+  plan.annotated.filter((m) => stored.has(m.id)).map((m) => ({ id: m.id, conversationId: plan.read.conversation.id, annotations: liveAnnotations(m.annotations) }));
+
+/** The group's reading on the conversation (language, intent, sentiment, and priority raised, never lowered). */
+function readingUpdate(db: QueryDb, conversation: Conversation, view: NonNullable<TurnPlan["view"]>) {
+  return db
+    .update(conversations)
+    .set({
+      language: view.language !== "und" ? view.language : conversation.language,
+      intent: view.intent,
+      sentimentLabel: view.sentiment.label,
+      sentimentScore: view.sentiment.score,
+      // A reading raises the priority, never lowers it: once urgent (by the customer's words, an
+      // automation rule or an agent) it stays so until someone changes it. Decided in SQL, so a
+      // rule that raised it a moment ago is seen.
+      priority: sql`case when array_position(array['P0','P1','P2','P3'], ${conversations.priority}::text) <= array_position(array['P0','P1','P2','P3'], ${view.priority}::text) then ${conversations.priority} else ${view.priority} end`,
+    })
+    .where(eq(conversations.id, conversation.id));
+}
+
+/** The bot's replies as outbound messages, pending their send. */
+function repliesInsert(db: QueryDb, conversation: Conversation, ids: string[], texts: string[]) {
+  return db
+    .insert(messages)
+    .values(texts.map((text, i) => ({ id: ids[i]!, tenantId: conversation.tenantId, conversationId: conversation.id, channelId: conversation.channelId, direction: "outbound" as const, senderType: "bot" as const, content: { type: "text", text }, text, status: "pending" as const })))
+    .returning();
+}
+
+/** One `message.outbound` event per reply, in reply order; the rows come back as the queue carries them. */
+function outboundEvents(tenantId: string, conversation: Conversation, replyIds: string[]): SQL {
+  return sql`
+    with o as (
+      insert into outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, payload)
+      select gen_random_uuid(), ${tenantId}::uuid, 'message.outbound', 'message', r.id::text,
+        jsonb_build_object('message_id', r.id, 'conversation_id', ${conversation.id}::uuid, 'channel_id', ${conversation.channelId}::uuid)
+      from unnest(${`{${replyIds.join(",")}}`}::uuid[]) with ordinality as r(id, n) order by n
+      returning *
+    )
+    select coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'tenant_id', o.tenant_id, 'type', o.type, 'aggregate_type', o.aggregate_type,
+      'aggregate_id', o.aggregate_id, 'payload', o.payload, 'created_at', o.created_at)), '[]'::jsonb) as events
+    from o`;
+}
+
+const eventsInOrder = (events: OutboxMessage[], replyIds: string[]) => [...events].sort((a, b) => replyIds.indexOf(a.aggregate_id) - replyIds.indexOf(b.aggregate_id));
+
+/** The conversation after the turn: the version it ran, its counters, and whose turn it is now. */
+function afterTurnUpdate(db: QueryDb, conversation: Conversation, flow: RunnableFlow, t: { replies: number; escalationSummary?: string }) {
+  return db
+    .update(conversations)
+    .set({
+      flowId: flow.flowId,
+      flowVersion: flow.version,
+      ...(t.replies && { messageCount: sql`${conversations.messageCount} + ${t.replies}`, lastMessageAt: sql`now()` }),
+      // Escalated: a human owes the answer. Answered by the bot: the customer's turn.
+      ...(t.escalationSummary !== undefined
+        ? { state: "escalated" as const, previousState: conversation.state, escalationSummary: t.escalationSummary }
+        : t.replies
+          ? { state: "awaiting_customer" as const, previousState: conversation.state }
+          : {}),
+      updatedAt: sql`now()`,
+      version: sql`${conversations.version} + 1`,
+    })
+    .where(eq(conversations.id, conversation.id));
 }
 
 /**
@@ -263,25 +441,31 @@ function liveAnnotations(a: AnnotatedMessage["annotations"]) {
 /** The ids of the messages whose annotations this call stored. */
 async function storeAnnotations(tx: Tx, turn: BotTurn, annotated: AnnotatedMessage[]): Promise<Set<string>> {
   if (annotated.length === 0) return new Set();
-  const rows = await tx
-    .insert(messageAnnotations)
-    .values(
-      annotated.map((m) => ({
-        messageId: m.id,
-        tenantId: turn.tenantId,
-        conversationId: turn.conversationId,
-        language: m.annotations.language,
-        intent: m.annotations.intent,
-        sentimentScore: m.annotations.sentiment.score,
-        sentimentLabel: m.annotations.sentiment.label,
-        urgency: m.annotations.urgency,
-        priority: m.annotations.priority,
-        entities: m.annotations.entities,
-        source: m.annotations.source,
-      })),
-    )
-    // A message carried over from a superseded group was annotated then; an agent's correction stays.
-    .onConflictDoNothing()
-    .returning({ id: messageAnnotations.messageId });
+  const rows = await annotationsInsert(tx, turn, annotated);
   return new Set(rows.map((r) => r.id));
+}
+
+function annotationsInsert(db: QueryDb, turn: BotTurn, annotated: AnnotatedMessage[]) {
+  return (
+    db
+      .insert(messageAnnotations)
+      .values(
+        annotated.map((m) => ({
+          messageId: m.id,
+          tenantId: turn.tenantId,
+          conversationId: turn.conversationId,
+          language: m.annotations.language,
+          intent: m.annotations.intent,
+          sentimentScore: m.annotations.sentiment.score,
+          sentimentLabel: m.annotations.sentiment.label,
+          urgency: m.annotations.urgency,
+          priority: m.annotations.priority,
+          entities: m.annotations.entities,
+          source: m.annotations.source,
+        })),
+      )
+      // A message carried over from a superseded group was annotated then; an agent's correction stays.
+      .onConflictDoNothing()
+      .returning({ id: messageAnnotations.messageId })
+  );
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "../../db/client";
+import type { QueryDb, Tx } from "../../db/client";
 import { callSummaries, conversations, escalations, teams, tenantMembers, tickets, type EscalationStatus } from "../../db/schema";
 import { routeConversation } from "../routing";
 import { AppError, notFound } from "../../lib/errors";
@@ -125,6 +125,16 @@ export async function setEscalationStatus(tx: Tx, tenantId: string, input: { id:
 export async function storeCallSummary(tx: Tx, tenantId: string, raw: CallSummaryInput): Promise<CallSummary> {
   const input = parseInput(CallSummaryInput, raw);
   await assertConversation(tx, tenantId, input.conversation_id);
+  const [row] = await callSummaryUpsert(tx, tenantId, input);
+  return toCallSummary(row!);
+}
+
+/**
+ * The call summary's upsert as a statement (not run): for a caller that has already checked the
+ * conversation and sends it in a batch with the rest of its turn (the bot's one-trip commit).
+ */
+export function callSummaryUpsert(db: QueryDb, tenantId: string, raw: CallSummaryInput) {
+  const input = parseInput(CallSummaryInput, raw);
   const values = {
     summary: input.summary,
     keyPoints: input.key_points ?? [],
@@ -133,12 +143,11 @@ export async function storeCallSummary(tx: Tx, tenantId: string, raw: CallSummar
     resolutionDetected: input.resolution_detected ?? false,
     language: input.language ?? null,
   };
-  const [row] = await tx
+  return db
     .insert(callSummaries)
     .values({ id: crypto.randomUUID(), tenantId, conversationId: input.conversation_id, ...values })
     .onConflictDoUpdate({ target: callSummaries.conversationId, set: { ...values, updatedAt: sql`now()` } })
     .returning();
-  return toCallSummary(row!);
 }
 
 export async function getCallSummary(tx: Tx, tenantId: string, conversationId: string): Promise<CallSummary | undefined> {

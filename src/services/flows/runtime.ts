@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { DEFAULT_FLOW_DESCRIPTION, DEFAULT_FLOW_NAME, defaultFlowDefinition } from "../../../tenants/default-flow";
-import type { Tx } from "../../db/client";
+import type { QueryDb, Tx } from "../../db/client";
 import { flowActionLogs, flows, flowVersions } from "../../db/schema";
 import { parseDefinition, type FlowDefinition } from "../../flows/definition";
 import type { FlowStep } from "../../flows/interpreter";
@@ -41,7 +41,7 @@ export async function ensureDefaultFlow(tx: Tx, tenantId: string): Promise<{ flo
   return { flowId: created.row.id, created: true };
 }
 
-function runnable(row: { flowId: string; version: number; definition: Record<string, unknown> } | undefined): RunnableFlow | null {
+export function runnable(row: { flowId: string; version: number; definition: Record<string, unknown> } | undefined): RunnableFlow | null {
   if (!row) return null;
   const parsed = parseDefinition(row.definition);
   return parsed.ok ? { flowId: row.flowId, version: row.version, definition: parsed.definition } : null;
@@ -53,7 +53,15 @@ function runnable(row: { flowId: string; version: number; definition: Record<str
  * A conversation already under way keeps the version it started with (see `loadFlowVersion`).
  */
 export async function resolveFlowForChannel(tx: Tx, channelId: string): Promise<RunnableFlow | null> {
-  const result = await tx.execute<{ flowId: string; version: number; definition: Record<string, unknown> }>(sql`
+  const result = await tx.execute<FlowVersionRow>(channelFlowQuery(channelId));
+  return runnable(result.rows[0]);
+}
+
+export type FlowVersionRow = { flowId: string; version: number; definition: Record<string, unknown> };
+
+/** `resolveFlowForChannel`'s statement; the channel may be given as a subquery (to ride in a batch). */
+export function channelFlowQuery(channelId: string | SQL): SQL {
+  return sql`
     select v.flow_id as "flowId", v.version, v.definition
     from channels c
     join flows f on f.id = coalesce(
@@ -61,8 +69,7 @@ export async function resolveFlowForChannel(tx: Tx, channelId: string): Promise<
       (select d.id from flows d where d.tenant_id = c.tenant_id and d.is_default and d.published_version is not null))
     join flow_versions v on v.flow_id = f.id and v.version = f.published_version
     where c.id = ${channelId}
-    limit 1`);
-  return runnable(result.rows[0]);
+    limit 1`;
 }
 
 /** One exact version, for a conversation pinned to the version it started on. */
@@ -84,12 +91,25 @@ export async function assertFlowVisible(tx: Tx, flowId: string): Promise<void> {
 }
 
 /** Writes one flow action log row per step a run took (seed 001), in the caller's transaction. */
-export async function recordFlowSteps(
-  tx: Tx,
-  run: { tenantId: string; conversationId: string | null; groupId: string | null; flowId: string; version: number; steps: FlowStep[]; durationMs?: number },
-): Promise<void> {
-  if (run.steps.length === 0) return;
-  await tx.insert(flowActionLogs).values(
+export async function recordFlowSteps(tx: Tx, run: FlowStepsRun): Promise<void> {
+  const insert = flowStepsInsert(tx, run);
+  if (insert) await insert;
+}
+
+export interface FlowStepsRun {
+  tenantId: string;
+  conversationId: string | null;
+  groupId: string | null;
+  flowId: string;
+  version: number;
+  steps: FlowStep[];
+  durationMs?: number;
+}
+
+/** The action log rows' insert as a statement (not run), for a batch; undefined when the run took no step. */
+export function flowStepsInsert(db: QueryDb, run: FlowStepsRun) {
+  if (run.steps.length === 0) return undefined;
+  return db.insert(flowActionLogs).values(
     run.steps.map((s, i) => ({
       tenantId: run.tenantId,
       conversationId: run.conversationId,
