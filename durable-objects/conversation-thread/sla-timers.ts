@@ -1,7 +1,7 @@
 import type { Database } from "../../src/db/client";
 import type { Env } from "../../src/env";
 import { publishOutbox } from "../../src/queues/outbox-relay";
-import { fireDueSla } from "../../src/services/sla/clocks";
+import { fireDueSla, slaMayApplyQuery } from "../../src/services/sla/clocks";
 import type { ThreadMeta } from "./types";
 
 /**
@@ -54,6 +54,10 @@ export async function runDueSlaTimers(storage: DurableObjectStorage, env: Env, m
     const key = `${KEY}${timer.conversationId}`;
     try {
       const db = database();
+      if (!(await mayHaveClock(db, meta.tenantId, timer.conversationId))) {
+        await storage.delete(key);
+        continue;
+      }
       const result = await db.scoped({ tenantId: meta.tenantId }, (tx) => fireDueSla(tx, meta.tenantId, timer.conversationId, Date.now()));
       // The timer may have been moved while Postgres was asked; keep the newer one.
       const current = await storage.get<SlaTimer>(key);
@@ -67,6 +71,12 @@ export async function runDueSlaTimers(storage: DurableObjectStorage, env: Env, m
       await storage.put(key, { conversationId: timer.conversationId, at: Date.now() + RETRY_MS } satisfies SlaTimer);
     }
   }
+}
+
+/** See slaMayApplyQuery: most workspaces, without SLA policies, never open a connection for a check. */
+async function mayHaveClock(db: Database, tenantId: string, conversationId: string): Promise<boolean> {
+  const [row] = await db.oneTrip<{ clocked: boolean }>({ tenantId }, slaMayApplyQuery(tenantId, conversationId));
+  return row?.clocked === true;
 }
 
 /** After the bot's turn (priority and team may have changed): check the conversation's clock now. */

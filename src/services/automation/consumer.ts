@@ -1,8 +1,8 @@
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { automationRules, conversations, messages } from "../../db/schema";
+import { automationRules, conversations, messages, type AutomationTrigger } from "../../db/schema";
 import type { OutboxHandler } from "../../queues/outbox-consumer";
-import { refreshConversationSla } from "../sla/clocks";
+import { refreshConversationSla, slaMayApplyQuery } from "../sla/clocks";
 import { scheduleTimers } from "../sla/policies";
 import { runAutomation, type AutomationEvent, type SlaWake } from "./engine";
 import { sendRuleWebhook } from "./webhook";
@@ -27,22 +27,37 @@ async function wake(ctx: Parameters<OutboxHandler>[0]["ctx"], tenantId: string, 
   await scheduleTimers(ctx, tenantId, [...last.values()]);
 }
 
+/**
+ * What an event can set in motion, read in one round trip before anything is locked: whether the
+ * conversation can have an SLA clock, which of `triggers` have enabled rules, and (for a message)
+ * whether it is the conversation's first. A workspace without rules or policies stops here; the
+ * transactions below still decide everything for the ones that have them.
+ */
+async function whatApplies(ctx: Parameters<OutboxHandler>[0]["ctx"], tenantId: string, conversationId: string, triggers: AutomationTrigger[], messageId?: string) {
+  const [clock, rules, first] = (await ctx.db.batch({ tenantId }, (q) => [
+    q.execute(slaMayApplyQuery(tenantId, conversationId)),
+    q
+      .selectDistinct({ trigger: automationRules.trigger })
+      .from(automationRules)
+      .where(and(eq(automationRules.tenantId, tenantId), inArray(automationRules.trigger, triggers), eq(automationRules.enabled, true))),
+    q
+      .select({ first: sql<boolean>`not exists (select 1 from ${messages} m where m.conversation_id = ${messages.conversationId} and m.sequence < ${messages.sequence})` })
+      .from(messages)
+      .where(messageId ? eq(messages.id, messageId) : sql`false`),
+  ])) as unknown as [{ rows: Array<{ clocked: boolean }> }, Array<{ trigger: AutomationTrigger }>, Array<{ first: boolean }>];
+  return { clocked: clock.rows[0]?.clocked === true, triggers: new Set(rules.map((r) => r.trigger)), first: first[0]?.first === true };
+}
+
 /** `message.received` → the SLA clock (a customer turn starts or continues), then rules; the first message also runs `conversation.created` rules. */
 export const onMessageReceived: OutboxHandler = async ({ ctx, event }) => {
   const p = MessagePayload.safeParse(event.payload);
   if (!p.success) return;
   const tenantId = event.tenant_id;
-  const wakes = await reclock(ctx, tenantId, p.data.conversation_id);
-  const first = await ctx.db.scoped({ tenantId }, async (tx) => {
-    const [row] = await tx
-      .select({ first: sql<boolean>`not exists (select 1 from ${messages} m where m.conversation_id = ${messages.conversationId} and m.sequence < ${messages.sequence})` })
-      .from(messages)
-      .where(eq(messages.id, p.data.message_id));
-    return row?.first === true;
-  });
+  const applies = await whatApplies(ctx, tenantId, p.data.conversation_id, ["conversation.created", "message.received"], p.data.message_id);
+  const wakes = applies.clocked ? await reclock(ctx, tenantId, p.data.conversation_id) : [];
   const base = { conversationId: p.data.conversation_id, messageId: p.data.message_id, payload: event.payload };
-  if (first) wakes.push(...(await runAutomation(ctx, tenantId, { ...base, trigger: "conversation.created", eventId: `${event.id}:created` })));
-  wakes.push(...(await runAutomation(ctx, tenantId, { ...base, trigger: "message.received", eventId: event.id })));
+  if (applies.first && applies.triggers.has("conversation.created")) wakes.push(...(await runAutomation(ctx, tenantId, { ...base, trigger: "conversation.created", eventId: `${event.id}:created` })));
+  if (applies.triggers.has("message.received")) wakes.push(...(await runAutomation(ctx, tenantId, { ...base, trigger: "message.received", eventId: event.id })));
   await wake(ctx, tenantId, wakes);
 };
 
@@ -51,9 +66,10 @@ export const onConversationChanged: OutboxHandler = async ({ ctx, event }) => {
   const p = ConversationPayload.safeParse(event.payload);
   if (!p.success) return;
   const tenantId = event.tenant_id;
-  const wakes = await reclock(ctx, tenantId, p.data.conversation_id);
   const trigger = event.type === "conversation.assigned" ? "conversation.assigned" : "conversation.state_changed";
-  wakes.push(...(await runAutomation(ctx, tenantId, { trigger, eventId: event.id, conversationId: p.data.conversation_id, payload: event.payload })));
+  const applies = await whatApplies(ctx, tenantId, p.data.conversation_id, [trigger]);
+  const wakes = applies.clocked ? await reclock(ctx, tenantId, p.data.conversation_id) : [];
+  if (applies.triggers.has(trigger)) wakes.push(...(await runAutomation(ctx, tenantId, { trigger, eventId: event.id, conversationId: p.data.conversation_id, payload: event.payload })));
   await wake(ctx, tenantId, wakes);
 };
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Ids, ReadDb, Tx } from "../../db/client";
 import { channels, contacts, conversationSlas, conversations, slaEvents, type SlaTargets } from "../../db/schema";
 import { emitEvents } from "../audit";
@@ -105,6 +105,15 @@ export interface RefreshResult {
   facts: ConversationFacts;
   /** The next instant the thread object should wake for (a warning, a breach, a snooze ending). */
   nextCheckAt: number | null;
+}
+
+/**
+ * Whether a conversation can have a clock at all: it has one, or its workspace has an enabled policy.
+ * Without either, a refresh or a check finds nothing to do; asked first (in a batch, or one HTTP round
+ * trip), it spares a workspace without SLA policies the transaction either would hold.
+ */
+export function slaMayApplyQuery(tenantId: string, conversationId: string): SQL {
+  return sql`select exists (select 1 from conversation_slas where conversation_id = ${conversationId}::uuid) or exists (select 1 from sla_policies where tenant_id = ${tenantId}::uuid and enabled) as clocked`;
 }
 
 /**
