@@ -5,10 +5,8 @@ import { EmailBuildError } from "../../channels/email/build";
 import type { EmailContent } from "../../channels/email/parse";
 import { SENDERS, ProviderError } from "../../channels/senders";
 import { sendEmailReply } from "../../channels/senders/email-reply";
-import type { Tx } from "../../db/client";
-import { channels, contactIdentities, conversations, messages } from "../../db/schema";
-import { withTenant } from "../../services/access";
-import { emitEvent } from "../../services/audit";
+import { channels, contactIdentities, conversations, messages, tenants } from "../../db/schema";
+import { AppError, unauthorized } from "../../lib/errors";
 import { credentialsAad, decryptCredentials } from "../../services/channels/credentials";
 import { toMessage } from "../../services/conversations/model";
 import type { ServiceContext } from "../../services/context";
@@ -34,11 +32,13 @@ class SendInProgress extends Error {
 /**
  * Delivers one pending outbound message (`message.outbound`) to its channel's provider, in three steps
  * so that no row lock is held while the provider answers (up to 15 s):
- * 1. claim: one statement marks the pending message as being sent until now + CLAIM_SECONDS; a second
- *    delivery of the event (redelivery, a concurrent consumer) finds the claim and retries later, or
- *    finds the message no longer pending and does nothing — one provider request per message;
+ * 1. claim (claimSend, one round trip with the reads the call needs): the pending message is marked as
+ *    being sent until now + CLAIM_SECONDS; a second delivery of the event (redelivery, a concurrent
+ *    consumer) finds the claim and retries later, or finds the message no longer pending and does
+ *    nothing — one provider request per message;
  * 2. call the provider outside any transaction;
- * 3. record the outcome with its `message.sent` / `message.failed` event in one transaction.
+ * 3. record the outcome with its `message.sent` / `message.failed` event in one transaction (one round
+ *    trip, see record). No step opens a database connection.
  * Permanent provider errors fail the message; transient ones (429, 5xx, network) release the claim and
  * throw, so the queue retries with backoff, then dead-letters.
  */
@@ -50,29 +50,7 @@ export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
     return;
   }
   const { message_id: messageId } = payload.data;
-  const claimed = await withTenant(ctx, null, async (tx) => {
-    const [claim] = await tx
-      .update(messages)
-      .set({ sendClaimedUntil: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
-      .where(and(eq(messages.id, messageId), eq(messages.direction, "outbound"), eq(messages.status, "pending"), or(isNull(messages.sendClaimedUntil), lt(messages.sendClaimedUntil, sql`now()`))))
-      // A subquery in RETURNING reads the row as it was before this statement: a claim that lapsed.
-      // (Qualified by hand: Drizzle writes columns in RETURNING unqualified, which `m` would capture.)
-      .returning({ ...getTableColumns(messages), lapsedClaim: sql<string | null>`(select m.send_claimed_until from messages m where m.id = "messages"."id")` });
-    if (!claim) {
-      const [current] = await tx.select({ status: messages.status }).from(messages).where(eq(messages.id, messageId));
-      if (current?.status === "pending") throw new SendInProgress();
-      return undefined; // already handled (redelivery) or gone
-    }
-    const [rest] = await tx
-      .select({ conversation: conversations, channel: channels })
-      .from(conversations)
-      .innerJoin(channels, eq(channels.id, conversations.channelId))
-      .where(eq(conversations.id, claim.conversationId));
-    if (!rest) return undefined;
-    const { lapsedClaim, ...message } = claim;
-    const row: Row = { message, ...rest };
-    return { row, lapsed: lapsedClaim !== null, prepared: await prepare(ctx, tx, row) };
-  });
+  const claimed = await claimSend(ctx, messageId);
   if (!claimed) return;
   const thread = threadStub(ctx.env, claimed.row.message.tenantId, claimed.row.conversation.threadKey);
   // A claim that lapsed means an earlier attempt stopped between its claim and its record: if the
@@ -82,7 +60,7 @@ export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
   try {
     outcome = remembered ?? (claimed.prepared.kind === "done" ? claimed.prepared.outcome : await call(ctx, claimed.row, claimed.prepared));
   } catch (err) {
-    await withTenant(ctx, null, (tx) => tx.update(messages).set({ sendClaimedUntil: null }).where(eq(messages.id, messageId))).catch(() => {});
+    await ctx.db.batch({ tenantId: ctx.tenantId! }, (q) => [q.update(messages).set({ sendClaimedUntil: null }).where(eq(messages.id, messageId))] as const).catch(() => {});
     throw err;
   }
   const updated = await recordOutcome(ctx, claimed.row, outcome, thread);
@@ -99,8 +77,77 @@ type Prepared =
   | { kind: "done"; outcome: Outcome }
   | { kind: "send"; to: string; text: string; credentials: Record<string, string>; lastEmail?: EmailContent };
 
-/** Everything the provider call needs, read inside the claim's transaction. */
-async function prepare(ctx: ServiceContext, tx: Tx, { message, conversation, channel }: Row): Promise<Prepared> {
+/** What the claim's batch read beside the claim: everything the provider call needs. */
+interface ClaimRead {
+  identities: Array<{ kind: string; value: string }>;
+  lastInbound: { content: unknown } | undefined;
+}
+
+/**
+ * Step 1 in one round trip (a non-interactive batch: the claim and the reads commit together): the
+ * claim, the message's state when no claim was made, its conversation and channel, the contact's
+ * identities and the conversation's last inbound message (an email reply threads under it). The
+ * workspace must exist and not be suspended, as for any of its work (withTenant's check, read here).
+ */
+async function claimSend(ctx: ServiceContext, messageId: string): Promise<{ row: Row; lapsed: boolean; prepared: Prepared } | undefined> {
+  const tenantId = ctx.tenantId;
+  if (!tenantId) throw unauthorized();
+  const conversationOf = sql`(select conversation_id from messages where id = ${messageId})`;
+  const [tenantRows, claimRows, currentRows, restRows, identities, lastRows] = (await ctx.db.batch({ tenantId }, (q) => [
+    q.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, tenantId)),
+    q
+      .update(messages)
+      .set({ sendClaimedUntil: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
+      .where(
+        and(
+          eq(messages.id, messageId),
+          eq(messages.direction, "outbound"),
+          eq(messages.status, "pending"),
+          or(isNull(messages.sendClaimedUntil), lt(messages.sendClaimedUntil, sql`now()`)),
+          sql`exists (select 1 from tenants t where t.id = ${tenantId}::uuid and t.status <> 'suspended')`,
+        ),
+      )
+      // A subquery in RETURNING reads the row as it was before this statement: a claim that lapsed.
+      // (Qualified by hand: Drizzle writes columns in RETURNING unqualified, which `m` would capture.)
+      .returning({ ...getTableColumns(messages), lapsedClaim: sql<string | null>`(select m.send_claimed_until from messages m where m.id = "messages"."id")` }),
+    q.select({ status: messages.status }).from(messages).where(eq(messages.id, messageId)),
+    q.select({ conversation: conversations, channel: channels }).from(conversations).innerJoin(channels, eq(channels.id, conversations.channelId)).where(eq(conversations.id, conversationOf)),
+    q
+      .select({ kind: contactIdentities.kind, value: contactIdentities.value })
+      .from(contactIdentities)
+      .where(eq(contactIdentities.contactId, sql`(select contact_id from conversations where id = ${conversationOf})`))
+      .orderBy(asc(contactIdentities.createdAt)),
+    q
+      .select({ content: messages.content })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationOf), eq(messages.direction, "inbound")))
+      .orderBy(desc(messages.sequence))
+      .limit(1),
+  ])) as unknown as [
+    Array<{ status: string }>,
+    Array<typeof messages.$inferSelect & { lapsedClaim: string | Date | null }>,
+    Array<{ status: string }>,
+    Array<Omit<Row, "message">>,
+    ClaimRead["identities"],
+    Array<{ content: unknown }>,
+  ];
+  const tenant = tenantRows[0];
+  if (!tenant) throw unauthorized("Credentials are no longer valid");
+  if (tenant.status === "suspended") throw new AppError("TENANT_SUSPENDED", "This workspace is suspended");
+  const claim = claimRows[0];
+  if (!claim) {
+    if (currentRows[0]?.status === "pending") throw new SendInProgress();
+    return undefined; // already handled (redelivery) or gone
+  }
+  const rest = restRows[0];
+  if (!rest) return undefined;
+  const { lapsedClaim, ...message } = claim;
+  const row: Row = { message, ...rest };
+  return { row, lapsed: lapsedClaim !== null, prepared: await prepare(ctx, row, { identities, lastInbound: lastRows[0] }) };
+}
+
+/** Everything the provider call needs, from what the claim read. */
+async function prepare(ctx: ServiceContext, { message, conversation, channel }: Row, read: ClaimRead): Promise<Prepared> {
   const done = (outcome: Outcome): Prepared => ({ kind: "done", outcome });
   if (channel.deletedAt || channel.status !== "active") return done({ status: "failed", error: "The channel is disabled or deleted" });
   const content = message.content;
@@ -108,21 +155,13 @@ async function prepare(ctx: ServiceContext, tx: Tx, { message, conversation, cha
   if (LIVE_ONLY.has(channel.type)) return done({ status: "sent", externalId: null });
   const identityKind = channel.type === "email" ? "email" : SENDERS[channel.type]?.identityKind;
   if (!identityKind) return done({ status: "failed", error: `Replies cannot be sent on ${channel.type} channels yet` });
-  const to = await recipient(tx, conversation, identityKind);
+  const to = recipient(read.identities, conversation, identityKind);
   if (!to) return done({ status: "failed", error: `The contact has no ${identityKind} identity to reply to` });
   if (!channel.credentialsCiphertext || !channel.credentialsKeyId) return done({ status: "failed", error: "The channel has no credentials" });
   // Decryption failures throw: a missing key is an operator fix, after which the retry succeeds.
   const credentials = await decryptCredentials(ctx.config, credentialsAad(channel.tenantId, channel.id), channel.credentialsCiphertext, channel.credentialsKeyId);
-  let lastEmail: EmailContent | undefined;
-  if (channel.type === "email") {
-    const [last] = await tx
-      .select({ content: messages.content })
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, "inbound")))
-      .orderBy(desc(messages.sequence))
-      .limit(1);
-    if (last?.content.type === "email") lastEmail = last.content as unknown as EmailContent;
-  }
+  const last = read.lastInbound?.content as { type?: string } | undefined;
+  const lastEmail = channel.type === "email" && last?.type === "email" ? (last as unknown as EmailContent) : undefined;
   return { kind: "send", to, text: content.text, credentials, ...(lastEmail && { lastEmail }) };
 }
 
@@ -147,12 +186,8 @@ async function call(ctx: ServiceContext, { message, channel }: Row, p: Extract<P
  * The provider id to reply to. A merged contact can hold several identities of one kind; the one this
  * conversation's thread is keyed by (`<channel id>:<provider id>`) is the one the customer wrote from.
  */
-async function recipient(tx: Tx, conversation: Row["conversation"], kind: string): Promise<string | undefined> {
-  const rows = await tx
-    .select({ value: contactIdentities.value })
-    .from(contactIdentities)
-    .where(and(eq(contactIdentities.contactId, conversation.contactId), eq(contactIdentities.kind, kind)))
-    .orderBy(asc(contactIdentities.createdAt));
+function recipient(identities: ClaimRead["identities"], conversation: Row["conversation"], kind: string): string | undefined {
+  const rows = identities.filter((i) => i.kind === kind);
   const threadPeer = conversation.threadKey.slice(conversation.threadKey.indexOf(":") + 1);
   return rows.find((r) => r.value === threadPeer)?.value ?? rows[0]?.value;
 }
@@ -169,7 +204,7 @@ const RECORD_RETRY_MS = [100, 500, 2000];
 async function recordOutcome(ctx: ServiceContext, row: Row, outcome: Outcome, thread: ReturnType<typeof threadStub>) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await withTenant(ctx, null, (tx) => record(tx, row, outcome));
+      return await record(ctx, row, outcome);
     } catch (err) {
       if (attempt >= RECORD_RETRY_MS.length) {
         await thread.rememberSend(row.message.id, outcome);
@@ -181,25 +216,32 @@ async function recordOutcome(ctx: ServiceContext, row: Row, outcome: Outcome, th
   }
 }
 
-async function record(tx: Tx, { message, conversation }: Row, outcome: Outcome) {
-  const [row] = await tx
-    .update(messages)
-    .set(
-      outcome.status === "sent"
-        ? { status: "sent", externalId: outcome.externalId, error: null, sendClaimedUntil: null, updatedAt: sql`now()` }
-        : { status: "failed", error: outcome.error, sendClaimedUntil: null, updatedAt: sql`now()` },
-    )
-    // Still pending: a status callback racing the send's own answer must not be overwritten backwards.
-    .where(and(eq(messages.id, message.id), eq(messages.status, "pending")))
-    .returning();
-  if (!row) return undefined;
+/**
+ * Step 3 in one round trip: the message's new status and, only if this statement changed it, its
+ * `message.sent` / `message.failed` event (the event's insert sees the update: the row it finds was
+ * changed at this transaction's time, which no earlier record can have been).
+ */
+async function record(ctx: ServiceContext, { message, conversation }: Row, outcome: Outcome) {
   const base = { message_id: message.id, conversation_id: message.conversationId, channel_id: message.channelId };
-  await emitEvent(tx, {
-    tenantId: message.tenantId,
-    type: outcome.status === "sent" ? "message.sent" : "message.failed",
-    aggregateType: "message",
-    aggregateId: message.id,
-    payload: outcome.status === "sent" ? base : { ...base, error: outcome.error },
-  });
-  return { message: row!, threadKey: conversation.threadKey };
+  const payload = sql`${JSON.stringify(outcome.status === "sent" ? base : { ...base, error: outcome.error })}::jsonb`;
+  const changedHere = sql`from messages m where m.id = ${message.id}::uuid and m.status = ${outcome.status} and m.updated_at = now()`;
+  const event =
+    outcome.status === "sent"
+      ? sql`insert into outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, payload) select gen_random_uuid(), m.tenant_id, 'message.sent', 'message', m.id::text, ${payload} ${changedHere}`
+      : sql`insert into outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, payload) select gen_random_uuid(), m.tenant_id, 'message.failed', 'message', m.id::text, ${payload} ${changedHere}`;
+  const [rows] = (await ctx.db.batch({ tenantId: message.tenantId }, (q) => [
+    q
+      .update(messages)
+      .set(
+        outcome.status === "sent"
+          ? { status: "sent", externalId: outcome.externalId, error: null, sendClaimedUntil: null, updatedAt: sql`now()` }
+          : { status: "failed", error: outcome.error, sendClaimedUntil: null, updatedAt: sql`now()` },
+      )
+      // Still pending: a status callback racing the send's own answer must not be overwritten backwards.
+      .where(and(eq(messages.id, message.id), eq(messages.status, "pending")))
+      .returning(),
+    q.execute(event),
+  ])) as unknown as [Array<typeof messages.$inferSelect>, unknown];
+  const row = rows[0];
+  return row ? { message: row, threadKey: conversation.threadKey } : undefined;
 }
