@@ -35,7 +35,8 @@ type Turn = { kind: "group"; group: GroupReady } | { kind: "timer"; timer: BotTi
 /** `fault` lets a test stop the object between the turn's commit and its own record of it (see injectFault). */
 export async function takeBotTurn(storage: DurableObjectStorage, env: Env, tenantId: string, turn: Turn, fault: (step: "afterBotCommit") => Promise<void> = async () => {}): Promise<BotTurnResult> {
   const key = turn.kind === "group" ? turn.group.group_id : turn.timer.key;
-  if ((await storage.get(`x:bot:${key}`)) !== undefined) return { status: "already", replies: [] };
+  // Taken already: that turn checked the SLA clock after it, so this one has nothing to check either.
+  if ((await storage.get(`x:bot:${key}`)) !== undefined) return { status: "already", replies: [], slaMayApply: false };
   const conversationId = turn.kind === "group" ? turn.group.conversation_id : turn.timer.conversationId;
   const saved = await storage.get<{ conversationId: string; state: FlowState }>("bot:state");
   const state = saved?.conversationId === conversationId ? saved.state : undefined;

@@ -54,9 +54,15 @@ export class ConversationThread extends DurableObject<Env> {
   async runBot(event: GroupReady): Promise<BotTurnResult["status"]> {
     const meta = await this.ctx.storage.get<ThreadMeta>("meta");
     if (!meta) return "silent";
-    return this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step)))
-      .then((r) => this.afterBotTurn(meta, r))
-      .finally(() => checkSlaSoon(this.ctx.storage, event.conversation_id)); // priority/team may have changed
+    // After the turn its priority or team may have changed: its SLA clock is checked, where it can have one.
+    const check = () => checkSlaSoon(this.ctx.storage, event.conversation_id);
+    const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step))).catch(async (err: unknown) => {
+      await check();
+      throw err;
+    });
+    const status = await this.afterBotTurn(meta, result);
+    if (result.slaMayApply !== false) await check();
+    return status;
   }
 
   /**

@@ -28,6 +28,7 @@ import { bookReservation } from "../reservations/reservations";
 import { openTicket } from "../tickets/tickets";
 import { knowledgePortFor } from "../knowledge/query";
 import { callHttpsTarget, flowSigningSecret } from "./http-port";
+import { slaMayApplyQuery } from "../sla/clocks";
 import { annotateMessages, groupView, type AnnotatedMessage } from "./understand-group";
 
 export interface BotTurn {
@@ -56,6 +57,8 @@ export interface BotTurnResult {
    * them itself. Without them, the caller publishes the workspace's pending events.
    */
   events?: OutboxMessage[];
+  /** False when the conversation can have no SLA clock (none, and no enabled policy): no check is due after the turn. */
+  slaMayApply?: boolean;
 }
 
 class Superseded extends Error {}
@@ -94,6 +97,7 @@ interface TurnRead {
   /** The version the conversation runs (when it has one), and the channel's published one. */
   pinned: RunnableFlow | null;
   published: RunnableFlow | null;
+  slaMayApply: boolean;
 }
 
 /** Everything the turn decided from its reading, before it writes: shared by both ways of committing. */
@@ -126,8 +130,9 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
     paused: conversation.botPausedAt !== null || conversation.state === "escalated" || turn.state?.done === "escalated",
     prior: turn.state?.done === "ended" ? undefined : turn.state,
   };
-  const quick = await quickTurn(ctx, plan, isSuperseded);
-  return quick ?? transactionalTurn(ctx, plan, isSuperseded);
+  const result = (await quickTurn(ctx, plan, isSuperseded)) ?? (await transactionalTurn(ctx, plan, isSuperseded));
+  // A turn that escalated or raised the priority may start a clock only under a policy, which the reading saw.
+  return { ...result, slaMayApply: read.slaMayApply };
 }
 
 /**
@@ -138,7 +143,7 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
 async function readTurn(ctx: ServiceContext, turn: BotTurn): Promise<TurnRead | undefined> {
   const id = turn.conversationId;
   const of = (column: "contact_id" | "channel_id") => sql`(select ${sql.raw(column)} from conversations where id = ${id})`;
-  const [convRows, contactRows, channelRows, inbound, pinnedRows, publishedRows] = (await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [
+  const [convRows, contactRows, channelRows, inbound, pinnedRows, publishedRows, clock] = (await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [
     q.select().from(conversations).where(eq(conversations.id, id)),
     q.select().from(contacts).where(eq(contacts.id, of("contact_id"))),
     q.select({ type: channels.type }).from(channels).where(eq(channels.id, of("channel_id"))),
@@ -153,10 +158,11 @@ async function readTurn(ctx: ServiceContext, turn: BotTurn): Promise<TurnRead | 
       .where(sql`(${flowVersions.flowId}, ${flowVersions.version}) = (select flow_id, flow_version from conversations where id = ${id})`)
       .limit(1),
     q.execute(channelFlowQuery(of("channel_id"))),
-  ])) as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, FlowVersionRow[], { rows: FlowVersionRow[] }];
+    q.execute(slaMayApplyQuery(turn.tenantId, id)),
+  ])) as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, FlowVersionRow[], { rows: FlowVersionRow[] }, { rows: Array<{ clocked: boolean }> }];
   const conversation = convRows[0];
   if (!conversation) return undefined;
-  return { conversation, contact: contactRows[0], channelType: channelRows[0]?.type ?? null, inbound, pinned: runnable(pinnedRows[0]), published: runnable(publishedRows.rows[0]) };
+  return { conversation, contact: contactRows[0], channelType: channelRows[0]?.type ?? null, inbound, pinned: runnable(pinnedRows[0]), published: runnable(publishedRows.rows[0]), slaMayApply: clock.rows[0]?.clocked !== false };
 }
 
 /** A conversation keeps the version it started on; a new (or finished) one takes the channel's published one. */
