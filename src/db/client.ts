@@ -10,10 +10,11 @@ import * as schema from "./schema";
 export type Tx = Parameters<Parameters<NeonDatabase<typeof schema>["transaction"]>[0]>[0];
 /** The query builder of the one-round-trip path: what `batch` builds its statements with. */
 export type HttpDb = NeonHttpDatabase<typeof schema>;
-/** Either path's query builder (a transaction's, or the batch's): for reads built once and run on both. */
+/**
+ * Either path's query builder (a transaction's, or the batch's): for statements built once and run on
+ * both — reads, and writes awaited in a transaction or sent in a batch.
+ */
 export type ReadDb = PgDatabase<PgQueryResultHKT, typeof schema>;
-/** The same, for statements that write: built once, then awaited in a transaction or sent in a batch. */
-export type QueryDb = ReadDb;
 /** Ids to read by: a list, or a subquery that selects them (so they ride in the same batch as the page). */
 export type Ids = string[] | SQLWrapper;
 

@@ -25,3 +25,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 const TRANSPORT_FAILURE =
   /connection (terminated|refused|closed|ended|reset|timeout)|terminated unexpectedly|websocket|socket (hang up|closed|error)|network connection|fetch failed|could not connect|client has encountered a connection error|Client was closed|Connection terminated/i;
+
+/**
+ * The constraint a unique violation (SQLSTATE 23505) in the failure's cause chain names, if there is
+ * one: Drizzle wraps the driver's error, which carries the code and the constraint.
+ */
+export function uniqueViolation(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const f = e as { code?: unknown; constraint?: unknown };
+    if (f.code === "23505") return typeof f.constraint === "string" ? f.constraint : "";
+  }
+  return undefined;
+}

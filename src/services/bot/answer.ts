@@ -12,7 +12,8 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { QueryDb, Tx } from "../../db/client";
+import type { ReadDb, Tx } from "../../db/client";
+import { uniqueViolation } from "../../db/failures";
 import { channels, contacts, conversations, flowVersions, messageAnnotations, messages, processedEvents, tenants } from "../../db/schema";
 import { run, type FlowInput, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
 import { checkMessageQuota, type QuotaDecision } from "../../../durable-objects/tenant-quota/client";
@@ -241,20 +242,14 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
   }
   const stored = new Set(index.annotations === undefined ? [] : (out[index.annotations] as Array<{ id: string }>).map((r) => r.id));
   const annotatedLive = liveOf(plan, stored);
-  if (!flow || !result) return { status: "silent", reason: read.conversation.botPausedAt ? "paused by an agent" : "escalated", state: turn.state, replies: [], annotated: annotatedLive };
+  if (!flow || !result) return pausedTurn(plan, annotatedLive);
   const replies = index.replies === undefined ? [] : (out[index.replies] as Array<typeof messages.$inferSelect>);
   const events = index.events === undefined ? [] : eventsInOrder((out[index.events] as { rows: Array<{ events: OutboxMessage[] }> }).rows[0]?.events ?? [], replyIds);
   return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies, annotated: annotatedLive, events };
 }
 
 /** The claim's key was taken: an earlier attempt of this turn committed (the batch wrote nothing). */
-function claimTaken(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const f = e as { code?: unknown; constraint?: unknown };
-    if (f.code === "23505" && f.constraint === "processed_events_tenant_id_consumer_event_id_pk") return true;
-  }
-  return false;
-}
+const claimTaken = (err: unknown) => uniqueViolation(err) === "processed_events_tenant_id_consumer_event_id_pk";
 
 /**
  * The turn with its transaction open while the flow runs: for nodes whose side effects must commit
@@ -271,7 +266,7 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
       // Only what this turn stored goes live: a message carried over keeps its first (or corrected) reading.
       const live = liveOf(plan, stored);
       if (view) await readingUpdate(tx, conversation, view);
-      if (paused) return { status: "silent", reason: conversation.botPausedAt ? "paused by an agent" : "escalated", state: turn.state, replies: [], annotated: live } satisfies BotTurnResult;
+      if (paused) return pausedTurn(plan, live);
       const flow: RunnableFlow | null = pinnedTo(plan) ? await loadFlowVersion(tx, conversation.flowId!, conversation.flowVersion!) : await channelFlow(tx, turn.tenantId, conversation.channelId);
       if (!flow) return { status: "silent", reason: "no published flow", replies: [], annotated: live } satisfies BotTurnResult;
 
@@ -336,11 +331,20 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
 
 const BOT_TURN = "bot.turn";
 
+/** A turn nobody answers (see TurnPlan.paused): its reading is stored, its flow state kept as it was. */
+const pausedTurn = (plan: TurnPlan, annotated: BotTurnResult["annotated"]): BotTurnResult => ({
+  status: "silent",
+  reason: plan.read.conversation.botPausedAt ? "paused by an agent" : "escalated",
+  state: plan.turn.state,
+  replies: [],
+  annotated,
+});
+
 const liveOf = (plan: TurnPlan, stored: Set<string>) =>
   plan.annotated.filter((m) => stored.has(m.id)).map((m) => ({ id: m.id, conversationId: plan.read.conversation.id, annotations: liveAnnotations(m.annotations) }));
 
 /** The group's reading on the conversation (language, intent, sentiment, and priority raised, never lowered). */
-function readingUpdate(db: QueryDb, conversation: Conversation, view: NonNullable<TurnPlan["view"]>) {
+function readingUpdate(db: ReadDb, conversation: Conversation, view: NonNullable<TurnPlan["view"]>) {
   return db
     .update(conversations)
     .set({
@@ -357,7 +361,7 @@ function readingUpdate(db: QueryDb, conversation: Conversation, view: NonNullabl
 }
 
 /** The bot's replies as outbound messages, pending their send. */
-function repliesInsert(db: QueryDb, conversation: Conversation, ids: string[], texts: string[]) {
+function repliesInsert(db: ReadDb, conversation: Conversation, ids: string[], texts: string[]) {
   return db
     .insert(messages)
     .values(texts.map((text, i) => ({ id: ids[i]!, tenantId: conversation.tenantId, conversationId: conversation.id, channelId: conversation.channelId, direction: "outbound" as const, senderType: "bot" as const, content: { type: "text", text }, text, status: "pending" as const })))
@@ -382,7 +386,7 @@ function outboundEvents(tenantId: string, conversation: Conversation, replyIds: 
 const eventsInOrder = (events: OutboxMessage[], replyIds: string[]) => [...events].sort((a, b) => replyIds.indexOf(a.aggregate_id) - replyIds.indexOf(b.aggregate_id));
 
 /** The conversation after the turn: the version it ran, its counters, and whose turn it is now. */
-function afterTurnUpdate(db: QueryDb, conversation: Conversation, flow: RunnableFlow, t: { replies: number; escalationSummary?: string }) {
+function afterTurnUpdate(db: ReadDb, conversation: Conversation, flow: RunnableFlow, t: { replies: number; escalationSummary?: string }) {
   return db
     .update(conversations)
     .set({
@@ -451,7 +455,7 @@ async function storeAnnotations(tx: Tx, turn: BotTurn, annotated: AnnotatedMessa
   return new Set(rows.map((r) => r.id));
 }
 
-function annotationsInsert(db: QueryDb, turn: BotTurn, annotated: AnnotatedMessage[]) {
+function annotationsInsert(db: ReadDb, turn: BotTurn, annotated: AnnotatedMessage[]) {
   return (
     db
       .insert(messageAnnotations)

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
-import type { QueryDb, Tx } from "../../db/client";
+import type { ReadDb, Tx } from "../../db/client";
 import { callSummaries, conversations, escalations, teams, tenantMembers, tickets, type EscalationStatus } from "../../db/schema";
 import { routeConversation } from "../routing";
 import { AppError, notFound } from "../../lib/errors";
@@ -133,7 +133,7 @@ export async function storeCallSummary(tx: Tx, tenantId: string, raw: CallSummar
  * The call summary's upsert as a statement (not run): for a caller that has already checked the
  * conversation and sends it in a batch with the rest of its turn (the bot's one-trip commit).
  */
-export function callSummaryUpsert(db: QueryDb, tenantId: string, raw: CallSummaryInput) {
+export function callSummaryUpsert(db: ReadDb, tenantId: string, raw: CallSummaryInput) {
   const input = parseInput(CallSummaryInput, raw);
   const values = {
     summary: input.summary,

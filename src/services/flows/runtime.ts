@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { DEFAULT_FLOW_DESCRIPTION, DEFAULT_FLOW_NAME, defaultFlowDefinition } from "../../../tenants/default-flow";
-import type { QueryDb, Tx } from "../../db/client";
+import type { ReadDb, Tx } from "../../db/client";
 import { flowActionLogs, flows, flowVersions } from "../../db/schema";
 import { parseDefinition, type FlowDefinition } from "../../flows/definition";
 import type { FlowStep } from "../../flows/interpreter";
@@ -107,7 +107,7 @@ export interface FlowStepsRun {
 }
 
 /** The action log rows' insert as a statement (not run), for a batch; undefined when the run took no step. */
-export function flowStepsInsert(db: QueryDb, run: FlowStepsRun) {
+export function flowStepsInsert(db: ReadDb, run: FlowStepsRun) {
   if (run.steps.length === 0) return undefined;
   return db.insert(flowActionLogs).values(
     run.steps.map((s, i) => ({

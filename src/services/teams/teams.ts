@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
+import { uniqueViolation } from "../../db/failures";
 import { teamMembers, teams, tenantMembers } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { withTenant } from "../access";
@@ -67,8 +68,7 @@ export async function loadTeams(tx: Tx, tenantId: string, ids?: string[]): Promi
 }
 
 function nameTaken(err: unknown): boolean {
-  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
-  return (e.code ?? e.cause?.code) === "23505" && (e.constraint ?? e.cause?.constraint ?? "").includes("teams_tenant_name_key");
+  return uniqueViolation(err)?.includes("teams_tenant_name_key") === true;
 }
 
 export async function createTeam({ ctx, input: raw }: { ctx: ServiceContext; input: TeamInput }): Promise<Team> {
