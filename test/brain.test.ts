@@ -189,6 +189,31 @@ describe("the brain on a provider channel, with versions and timers", () => {
     expect(conv).toMatchObject({ flow_id: created.body.id, flow_version: 1 });
   });
 
+  it("answers a conversation under way from the version it started on after a newer one is published", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    const version = (thanks: string) => ({
+      start: "ask_order",
+      nodes: {
+        ask_order: { type: "ask", text: "What is your order number?", save_as: "order", next: "thanks" },
+        thanks: { type: "message", text: thanks, next: "done" },
+        done: { type: "end" },
+      },
+    });
+    const created = await call("POST", "/v1/flows", { token: t.owner.token, body: { name: "Order lookup", definition: version("Thanks (v1), looking up {{vars.order}}.") } });
+    expectStatus(created, 201);
+    expectStatus(await call("POST", `/v1/flows/${created.body.id}/publish`, { token: t.owner.token, body: {} }), 200);
+    expectStatus(await call("PATCH", `/v1/channels/${ch.id}`, { token: t.owner.token, body: { flow_id: created.body.id } }), 200);
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "c-pinned" }, text: "hi" })), 200);
+    await eventually(async () => expect((await botReplies(ch.id)).map((r) => r.text)).toEqual(["What is your order number?"]));
+    expectStatus(await call("PUT", `/v1/flows/${created.body.id}`, { token: t.owner.token, body: { definition: version("Thanks (v2), looking up {{vars.order}}.") } }), 200);
+    expectStatus(await call("POST", `/v1/flows/${created.body.id}/publish`, { token: t.owner.token, body: {} }), 200);
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "c-pinned" }, text: "A-1234" })), 200);
+    await eventually(async () => expect((await botReplies(ch.id)).map((r) => r.text)).toEqual(["What is your order number?", "Thanks (v1), looking up A-1234."]));
+    const [conv] = await ownerQuery("select flow_version from conversations where channel_id = $1", [ch.id]);
+    expect(conv.flow_version).toBe(1);
+  });
+
   it("writes nothing for a stale group's turn once a newer group has closed", async () => {
     const t = await createTenant();
     const ch = await createApiChannel(t, { debounce_ms: 200 });

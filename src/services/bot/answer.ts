@@ -14,7 +14,7 @@ import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { ReadDb, Tx } from "../../db/client";
 import { uniqueViolation } from "../../db/failures";
-import { channels, contacts, conversations, flowVersions, messageAnnotations, messages, processedEvents, tenants } from "../../db/schema";
+import { channels, contacts, conversations, messageAnnotations, messages, processedEvents, tenants } from "../../db/schema";
 import { run, type FlowInput, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
 import { checkMessageQuota, type QuotaDecision } from "../../../durable-objects/tenant-quota/client";
 import { AppError } from "../../lib/errors";
@@ -95,9 +95,11 @@ interface TurnRead {
   contact: typeof contacts.$inferSelect | undefined;
   channelType: string | null;
   inbound: Array<typeof messages.$inferSelect>;
-  /** The version the conversation runs (when it has one), and the channel's published one. */
-  pinned: RunnableFlow | null;
-  published: RunnableFlow | null;
+  /**
+   * The flow version the turn runs, when the batch could read it: for a flow under way the version the
+   * conversation is pinned to, else the channel's published one (see pinnedTo).
+   */
+  flow: RunnableFlow | null;
   slaMayApply: boolean;
 }
 
@@ -113,7 +115,8 @@ interface TurnPlan {
 }
 
 export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSuperseded: () => Promise<boolean>): Promise<BotTurnResult> {
-  const read = await readTurn(ctx, turn);
+  const prior = turn.state?.done === "ended" ? undefined : turn.state;
+  const read = await readTurn(ctx, turn, prior !== undefined);
   if (!read) return { status: "silent", reason: "conversation gone", replies: [] };
   const { conversation, contact, inbound } = read;
   const annotated = await annotateMessages(
@@ -129,7 +132,7 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
     view: groupView(annotated),
     // Who answers: nobody after a human took over, or once the flow handed over or cannot run.
     paused: conversation.botPausedAt !== null || conversation.state === "escalated" || turn.state?.done === "escalated",
-    prior: turn.state?.done === "ended" ? undefined : turn.state,
+    prior,
   };
   const result = (await quickTurn(ctx, plan, isSuperseded)) ?? (await transactionalTurn(ctx, plan, isSuperseded));
   // A turn that escalated or raised the priority may start a clock only under a policy, which the reading saw.
@@ -138,13 +141,14 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
 
 /**
  * The turn's reading in one round trip (a non-interactive batch): the conversation, its contact and
- * channel, the group's inbound messages, and both flow versions it may run — the one it is pinned to
- * and the channel's published one (the other ids come from the conversation row as subqueries).
+ * channel, the group's inbound messages, and the flow version it runs — for a flow under way the one
+ * the conversation is pinned to, else the channel's published one (the other ids come from the
+ * conversation row as subqueries).
  */
-async function readTurn(ctx: ServiceContext, turn: BotTurn): Promise<TurnRead | undefined> {
+async function readTurn(ctx: ServiceContext, turn: BotTurn, underWay: boolean): Promise<TurnRead | undefined> {
   const id = turn.conversationId;
   const of = (column: "contact_id" | "channel_id") => sql`(select ${sql.raw(column)} from conversations where id = ${id})`;
-  const [convRows, contactRows, channelRows, inbound, pinnedRows, publishedRows, clock] = (await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [
+  const [convRows, contactRows, channelRows, inbound, flowRows, clock] = (await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [
     q.select().from(conversations).where(eq(conversations.id, id)),
     q.select().from(contacts).where(eq(contacts.id, of("contact_id"))),
     q.select({ type: channels.type }).from(channels).where(eq(channels.id, of("channel_id"))),
@@ -153,17 +157,16 @@ async function readTurn(ctx: ServiceContext, turn: BotTurn): Promise<TurnRead | 
       .from(messages)
       .where(and(turn.messageIds.length ? inArray(messages.id, turn.messageIds) : sql`false`, eq(messages.direction, "inbound")))
       .orderBy(asc(messages.sequence)),
-    q
-      .select({ flowId: flowVersions.flowId, version: flowVersions.version, definition: flowVersions.definition })
-      .from(flowVersions)
-      .where(sql`(${flowVersions.flowId}, ${flowVersions.version}) = (select flow_id, flow_version from conversations where id = ${id})`)
-      .limit(1),
-    q.execute(channelFlowQuery(of("channel_id"))),
+    q.execute(
+      underWay
+        ? sql`select v.flow_id as "flowId", v.version, v.definition from flow_versions v join conversations c on (v.flow_id, v.version) = (c.flow_id, c.flow_version) where c.id = ${id}`
+        : channelFlowQuery(of("channel_id")),
+    ),
     q.execute(slaMayApplyQuery(turn.tenantId, id)),
-  ])) as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, FlowVersionRow[], { rows: FlowVersionRow[] }, { rows: Array<{ clocked: boolean }> }];
+  ])) as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, { rows: FlowVersionRow[] }, { rows: Array<{ clocked: boolean }> }];
   const conversation = convRows[0];
   if (!conversation) return undefined;
-  return { conversation, contact: contactRows[0], channelType: channelRows[0]?.type ?? null, inbound, pinned: runnable(pinnedRows[0]), published: runnable(publishedRows.rows[0]), slaMayApply: clock.rows[0]?.clocked !== false };
+  return { conversation, contact: contactRows[0], channelType: channelRows[0]?.type ?? null, inbound, flow: runnable(flowRows.rows[0]), slaMayApply: clock.rows[0]?.clocked !== false };
 }
 
 /** A conversation keeps the version it started on; a new (or finished) one takes the channel's published one. */
@@ -195,7 +198,8 @@ function flowInput(plan: TurnPlan, now: number): FlowInput {
  */
 async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () => Promise<boolean>): Promise<BotTurnResult | undefined> {
   const { turn, read, annotated, view } = plan;
-  const flow = plan.paused ? null : pinnedTo(plan) ? read.pinned : read.published;
+  // A flow under way on a conversation without a pinned version (none read) takes the transactional path.
+  const flow = plan.paused ? null : read.flow;
   if (!plan.paused && !flow) return undefined;
   const started = Date.now();
   let result: FlowRunResult | undefined;
