@@ -225,6 +225,7 @@ async function record(ctx: ServiceContext, { message, conversation }: Row, outco
   const base = { message_id: message.id, conversation_id: message.conversationId, channel_id: message.channelId };
   const payload = sql`${JSON.stringify(outcome.status === "sent" ? base : { ...base, error: outcome.error })}::jsonb`;
   const changedHere = sql`from messages m where m.id = ${message.id}::uuid and m.status = ${outcome.status} and m.updated_at = now()`;
+  // Each type is written out in its statement (not a parameter), so the event catalog's scan sees it.
   const event =
     outcome.status === "sent"
       ? sql`insert into outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, payload) select gen_random_uuid(), m.tenant_id, 'message.sent', 'message', m.id::text, ${payload} ${changedHere}`
