@@ -37,7 +37,8 @@ import { startCpuProfile } from "./profile.ts";
 import type { FlowPorts, FlowState } from "../src/flows/interpreter.ts";
 import { understandOffline } from "../src/understanding/offline/annotator.ts";
 import { startEdge, type Delivery } from "./brain-edge.ts";
-import { pct, scratchDatabase, sleep } from "./harness.ts";
+import { readStat } from "./cpu.ts";
+import { cpuMeter, cpuTotal, pct, scratchDatabase, sleep } from "./harness.ts";
 import type { LoadRequest } from "./load-driver.ts";
 import { fmt, printTable, type Row } from "./table.ts";
 import { resolveExtensionlessImports } from "./ts-resolve.ts";
@@ -169,10 +170,15 @@ const GREETINGS = ["Hola", "Hello", "Bonjour", "Hallo", "Ciao", "Olá", "Buenos 
 async function endToEnd() {
   let dropDatabase: (() => Promise<void>) | undefined;
   let databaseUrl: string | undefined;
+  let postmasterPid: number | undefined;
   if (args["pg-server"]) {
     const scratch = await scratchDatabase(args["pg-server"]);
     databaseUrl = scratch.url;
     dropDatabase = scratch.drop;
+    // On this machine the server's CPU can be read from /proc: a backend's parent is the postmaster.
+    const backend = Number((await scratch.admin.query("select pg_backend_pid() as pid")).rows[0].pid);
+    const parent = readStat(`/proc/${backend}/stat`)?.ppid;
+    if (parent && /postgres|postmaster/.test(readStat(`/proc/${parent}/stat`)?.comm ?? "")) postmasterPid = parent;
   }
   const edge = await startEdge();
   const d = edge.doubleUrl;
@@ -191,7 +197,7 @@ async function endToEnd() {
     db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
     const stopProfile = args.profile ? await startCpuProfile(stack.inspectorPort, args.profile) : undefined;
-    await measure(stack, db, d, edge.drive, Boolean(databaseUrl));
+    await measure(stack, db, d, edge.drive, Boolean(databaseUrl), postmasterPid);
     if (stopProfile) console.log(await stopProfile());
   } finally {
     await db?.end().catch(() => {});
@@ -201,7 +207,14 @@ async function endToEnd() {
   }
 }
 
-async function measure(stack: { url: string }, db: pg.Client, doubleUrl: string, drive: (base: string, requests: LoadRequest[], rate: number) => Promise<Delivery[]>, realServer: boolean) {
+async function measure(
+  stack: Awaited<ReturnType<typeof startStack>>,
+  db: pg.Client,
+  doubleUrl: string,
+  drive: (base: string, requests: LoadRequest[], rate: number) => Promise<Delivery[]>,
+  realServer: boolean,
+  postmasterPid: number | undefined,
+) {
   const post = async (p: string, body: unknown, token?: string) => {
     const res = await fetch(`${stack.url}${p}`, { method: "POST", headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
@@ -257,8 +270,23 @@ async function measure(stack: { url: string }, db: pg.Client, doubleUrl: string,
     const warm = await drive(stack.url, Array.from({ length: WARMUP }, (_, i) => update(chatBase - 1 - i, i)), RATE);
     await settle((chat) => chat < chatBase, warm.filter((x) => x.status === 200).length, Math.max(...warm.map((x) => x.ackAt)));
   }
+  // What the measured customers cost the database path and the machine, from their first webhook to
+  // their last reply (the load generator runs in its own process, so it is in neither figure).
+  const bridge = stack.bridge.stats;
+  const before = { ws: bridge.roundTrips, http: bridge.httpRequests, statements: bridge.statements, connections: bridge.connections, byApp: structuredClone(bridge.byApplication) };
+  const cpu = cpuMeter({ stack, postmasterPid, realServer } as Parameters<typeof cpuMeter>[0]);
   const deliveries = await drive(stack.url, Array.from({ length: GROUPS }, (_, i) => update(chatBase + i, i)), RATE);
   const sent = await settle(isMeasured, deliveries.filter((x) => x.status === 200).length, Math.max(...deliveries.map((x) => x.ackAt)));
+  const spent = cpu();
+  const work = {
+    http: bridge.httpRequests - before.http,
+    statements: bridge.statements - before.statements,
+    connections: bridge.connections - before.connections,
+    byApp: Object.entries(bridge.byApplication).map(([app, v]) => {
+      const b = before.byApp[app];
+      return { app, http: (v.httpRequests ?? 0) - (b?.httpRequests ?? 0), statements: v.statements - (b?.statements ?? 0), connections: v.connections - (b?.connections ?? 0) };
+    }),
+  };
 
   const groups = await db.query(
     `select split_part(m.external_id, ':', 1)::bigint as chat, g.id as group_id,
@@ -352,6 +380,17 @@ async function measure(stack: { url: string }, db: pg.Client, doubleUrl: string,
     { label: "reply's outbox event written → marked published", values: ms(publishLag) },
     { label: "between consecutive bot turns' commits", values: ms(turnSpacing) },
     { label: `groups answered per second (sent ${RATE}/s)`, values: [fmt(answeredPerS), "", "", ""] },
+    { section: "Cost per group (measured customers, first webhook to last reply)" },
+    { label: "CPU ms, whole stack (workerd + wrangler + Postgres)", values: [fmt(cpuTotal(spent) / GROUPS), "", "", ""] },
+    { label: "  workerd (the Worker, its objects, its queues)", values: [fmt(spent.workerd / GROUPS), "", "", ""] },
+    { label: realServer ? "  PostgreSQL server" : "  embedded Postgres and the bridge", values: [fmt((spent.postgres + spent.bridge) / GROUPS), "", "", ""] },
+    { label: "  wrangler and the rest of its process tree", values: [fmt(spent.wrangler / GROUPS), "", "", ""] },
+    { label: "database round trips (HTTP requests + WebSocket ones)", values: [fmt((work.http + bridge.roundTrips - before.ws) / GROUPS), "", "", ""] },
+    { label: "statements", values: [fmt(work.statements / GROUPS), "", "", ""] },
+    { label: "WebSocket connections opened", values: [fmt(work.connections / GROUPS), "", "", ""] },
+    ...work.byApp
+      .filter((a) => a.statements > 0 || a.connections > 0)
+      .map((a) => ({ label: `  ${a.app}: HTTP requests / statements / connections`, values: [`${fmt(a.http / GROUPS)} / ${fmt(a.statements / GROUPS)} / ${fmt(a.connections / GROUPS)}`, "", "", ""] })),
     { section: `In the database after the run (with the ${WARMUP} warm-up customers)` },
     ...census.rows.map((r) => ({ label: String(r.what), values: [String(r.n), "", "", ""] })),
     { section: "Replies per group (aim: every group exactly one)" },

@@ -17,6 +17,10 @@
 // - anything else (bad request, database unreachable): a non-400 status with a text body
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
+import { serialize } from "pg-protocol";
+import type { BackendMessage, CommandCompleteMessage, DataRowMessage, RowDescriptionMessage } from "pg-protocol/dist/messages.js";
+import { Parser } from "pg-protocol/dist/parser.js";
+import { inProcessServer, type PgliteServer } from "./pglite-server.ts";
 
 const ISOLATION: Record<string, string> = {
   ReadUncommitted: "read uncommitted",
@@ -95,6 +99,74 @@ function toNeonResult(r: pg.QueryResult<unknown[]>) {
   };
 }
 
+/** A batch's `BEGIN` options from its headers (" isolation level …", " read only", " deferrable"). */
+function batchMode(headers: IncomingMessage["headers"]): string {
+  const level = headers["neon-batch-isolation-level"];
+  if (level !== undefined && !ISOLATION[String(level)]) throw new BadRequest("unknown Neon-Batch-Isolation-Level");
+  return [
+    level !== undefined ? ` isolation level ${ISOLATION[String(level)]}` : "",
+    headers["neon-batch-read-only"] === "true" ? " read only" : "",
+    headers["neon-batch-deferrable"] === "true" ? " deferrable" : "",
+  ].join("");
+}
+
+/**
+ * The server's answer to a run of extended-protocol statements, read with the client library's own
+ * protocol parser: one Neon result per statement that completed, the first error, and the transaction
+ * status of the final ReadyForQuery.
+ */
+function decode(answer: Buffer): { results: ReturnType<typeof neonResult>[]; error?: Error; status: string } {
+  const results: ReturnType<typeof neonResult>[] = [];
+  let fields: RowDescriptionMessage["fields"] = [];
+  let rows: unknown[][] = [];
+  let error: Error | undefined;
+  let status = "?";
+  new Parser().parse(answer, (msg: BackendMessage) => {
+    switch (msg.name) {
+      case "rowDescription":
+        fields = (msg as RowDescriptionMessage).fields;
+        break;
+      case "dataRow":
+        rows.push((msg as DataRowMessage).fields);
+        break;
+      case "commandComplete":
+      case "emptyQuery":
+        results.push(neonResult(msg.name === "commandComplete" ? (msg as CommandCompleteMessage).text : "", fields, rows));
+        fields = [];
+        rows = [];
+        break;
+      case "error":
+        error ??= msg as unknown as Error;
+        break;
+      case "readyForQuery":
+        status = (msg as unknown as { status: string }).status;
+        break;
+    }
+  });
+  return { results, error, status };
+}
+
+/** What node-postgres makes of a CommandComplete tag ("INSERT 0 1", "SELECT 3", "BEGIN"), as Neon answers it. */
+function neonResult(tag: string, fields: RowDescriptionMessage["fields"], rows: unknown[][]) {
+  const m = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/.exec(tag);
+  const count = m?.[3] ?? m?.[2];
+  return {
+    command: m?.[1] ?? "",
+    rowCount: count === undefined ? 0 : Number(count),
+    rows,
+    fields: fields.map((f) => ({
+      name: f.name,
+      tableID: f.tableID,
+      columnID: f.columnID,
+      dataTypeID: f.dataTypeID,
+      dataTypeSize: f.dataTypeSize,
+      dataTypeModifier: f.dataTypeModifier,
+      format: f.format ?? "text",
+    })),
+    rowAsArray: true,
+  };
+}
+
 function neonError(err: unknown) {
   const e = err as Record<string, unknown> & { message?: string };
   const out: Record<string, unknown> = { message: e.message ?? "error" };
@@ -117,7 +189,7 @@ export function neonHttpEndpoint(opts: { allowed: (host: string, port: number) =
   const pools = new Map<string, pg.Pool>();
   const wait = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
-  const poolFor = (connectionString: string): { pool: pg.Pool; app: string } => {
+  const poolFor = (connectionString: string): { pool: pg.Pool; app: string; port: number } => {
     let url: URL;
     try {
       url = new URL(connectionString);
@@ -140,7 +212,7 @@ export function neonHttpEndpoint(opts: { allowed: (host: string, port: number) =
       });
       pools.set(connectionString, pool);
     }
-    return { pool, app };
+    return { pool, app, port };
   };
 
   const run = async (pool: pg.Pool, batch: boolean, queries: Query[], headers: IncomingMessage["headers"]) => {
@@ -148,14 +220,7 @@ export function neonHttpEndpoint(opts: { allowed: (host: string, port: number) =
     let broken = false;
     try {
       if (!batch) return toNeonResult(await client.query({ text: queries[0]!.query, values: queries[0]!.params, rowMode: "array", types: rawText }));
-      const level = headers["neon-batch-isolation-level"];
-      if (level !== undefined && !ISOLATION[String(level)]) throw new BadRequest("unknown Neon-Batch-Isolation-Level");
-      const mode = [
-        level !== undefined ? `isolation level ${ISOLATION[String(level)]}` : "",
-        headers["neon-batch-read-only"] === "true" ? "read only" : "",
-        headers["neon-batch-deferrable"] === "true" ? "deferrable" : "",
-      ].filter(Boolean);
-      await client.query(`begin${mode.length ? ` ${mode.join(" ")}` : ""}`);
+      await client.query(`begin${batchMode(headers)}`);
       try {
         const results = [];
         for (const q of queries) results.push(toNeonResult(await client.query({ text: q.query, values: q.params, rowMode: "array", types: rawText })));
@@ -173,6 +238,32 @@ export function neonHttpEndpoint(opts: { allowed: (host: string, port: number) =
     } finally {
       client.release(broken);
     }
+  };
+
+  /**
+   * The same request against the embedded database of this process, without the TCP hop and the client
+   * library: the whole batch goes to the server as one run of protocol messages (BEGIN, then Parse, Bind,
+   * Describe, Execute for each statement and COMMIT, then one Sync), with the session to itself for the
+   * duration, as a pooled connection would be. After an error the server skips everything up to the
+   * Sync, so nothing after the failed statement runs, and the transaction is rolled back.
+   */
+  const runInProcess = (server: PgliteServer, batch: boolean, queries: Query[], headers: IncomingMessage["headers"]) => {
+    const mode = batch ? batchMode(headers) : "";
+    const parts: Buffer[] = [];
+    const statement = (text: string, values: unknown[]) =>
+      parts.push(serialize.parse({ text }), serialize.bind({ values }), serialize.describe({ type: "P" }), serialize.execute());
+    if (batch) statement(`begin${mode}`, []);
+    for (const q of queries) statement(q.query, q.params);
+    if (batch) statement("commit", []);
+    parts.push(serialize.sync());
+    return server.exclusive(async (exec) => {
+      const replies = decode(await exec(Buffer.concat(parts)));
+      if (replies.status !== "I") await exec(serialize.query("rollback"));
+      if (replies.error) throw replies.error;
+      const results = batch ? replies.results.slice(1, -1) : replies.results;
+      if (results.length !== queries.length) throw new Error("the embedded database answered out of step");
+      return batch ? { results } : results[0]!;
+    });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -218,7 +309,8 @@ export function neonHttpEndpoint(opts: { allowed: (host: string, port: number) =
         byApp.statements += parsed.queries.length;
         byApp.httpRequests = (byApp.httpRequests ?? 0) + 1;
         try {
-          return reply(200, await run(target.pool, parsed.batch, parsed.queries, req.headers));
+          const local = inProcessServer(target.port);
+          return reply(200, await (local ? runInProcess(local, parsed.batch, parsed.queries, req.headers) : run(target.pool, parsed.batch, parsed.queries, req.headers)));
         } catch (err) {
           if (err instanceof BadRequest) return reply(400, { message: err.message });
           const code = sqlState(err);

@@ -41,7 +41,45 @@ interface Session {
 
 export interface PgliteServer {
   port: number;
+  /**
+   * Runs `fn` in this process with the session to itself, as a client of its own: it waits until no
+   * client holds a transaction, and nothing else runs until it is done. `exec` runs raw protocol
+   * messages (several at once) and answers everything the server wrote back. `fn` must leave the
+   * session outside any transaction. The SQL-over-HTTP stand-in uses it to skip a TCP hop and a client
+   * library's framing per statement when the database is this embedded one (see neon-http.ts).
+   */
+  exclusive<T>(fn: (exec: (messages: Uint8Array) => Promise<Buffer>) => Promise<T>): Promise<T>;
   stop(): Promise<void>;
+}
+
+/** Servers of this process by port, for a stand-in that may reach its database without TCP. */
+const inProcess = new Map<number, PgliteServer>();
+export const inProcessServer = (port: number): PgliteServer | undefined => inProcess.get(port);
+
+/** Collects a statement's output (PGlite hands it out in chunks) into one buffer, for one socket write. */
+class Output {
+  private buf = Buffer.allocUnsafe(16 * 1024);
+  length = 0;
+  /** Copies: PGlite hands out a view of a buffer it reuses for the next chunk. */
+  push(data: Uint8Array) {
+    if (this.length + data.length > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + data.length));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    this.buf.set(data, this.length);
+    this.length += data.length;
+  }
+  /** A buffer of its own (the next batch's output must not overwrite one a socket may still queue). */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.length));
+    this.length = 0;
+    return out;
+  }
+  /** The last `n` bytes written. */
+  tail(n: number): Uint8Array {
+    return this.buf.subarray(Math.max(0, this.length - n), this.length);
+  }
 }
 
 /**
@@ -60,7 +98,11 @@ export async function servePglite(
   opts: { port?: number; idleInTransactionMs?: number; failedTransactionMs?: number } = {},
 ): Promise<PgliteServer> {
   let nextId = 1;
-  const queue: Array<{ session: Session; messages: Uint8Array[] }> = [];
+  // A client's batch, or a job of this process's own (`exclusive`), which runs only when no client
+  // holds a transaction.
+  type Entry = { session: Session; messages: Uint8Array[] } | { session: null; job: () => Promise<void>; cancel: () => void };
+  const queue: Entry[] = [];
+  const output = new Output();
   let txOwner: Session | null = null;
   let running: Promise<void> | null = null;
   let idleTimer: NodeJS.Timeout | null = null;
@@ -116,29 +158,55 @@ export async function servePglite(
         return;
       }
       clearIdleTimer();
-      const { session, messages } = queue.splice(i, 1)[0]!;
+      const entry = queue.splice(i, 1)[0]!;
+      if (entry.session === null) {
+        await entry.job();
+        continue;
+      }
+      const { session, messages } = entry;
       if (session.closed) continue;
       let tail: Uint8Array = new Uint8Array(0);
       await db.runExclusive(async () => {
-        for (const message of messages) {
-          if (message[0] === 0x58 /* X: Terminate */) {
-            session.socket.end();
-            continue;
-          }
-          tail = new Uint8Array(0);
-          await db.execProtocolRawStream(message, {
-            onRawData: (data) => {
-              tail = lastBytes(tail, data, 6);
-              // A copy: PGlite hands out a view of a buffer it reuses for the next chunk, and a write the
-              // kernel cannot take at once is queued by reference (large results arrived corrupted).
-              if (session.socket.writable) session.socket.write(Buffer.from(data));
-            },
-          });
+        // The batch's messages in one call (PGlite's main loop reads them in turn) and its whole answer in
+        // one socket write: per message and per chunk, the calls and syscalls cost more than the work.
+        const terminate = messages.findIndex((m) => m[0] === 0x58 /* X: Terminate */);
+        const run = terminate < 0 ? messages : messages.slice(0, terminate);
+        if (run.length > 0) {
+          await db.execProtocolRawStream(run.length === 1 ? run[0]! : Buffer.concat(run), { onRawData: (data) => output.push(data) });
+          tail = Uint8Array.from(output.tail(6));
+          // Its own buffer: a write the kernel cannot take at once is queued by reference.
+          const answer = output.take();
+          if (session.socket.writable && answer.length > 0) session.socket.write(answer);
         }
+        if (terminate >= 0) session.socket.end();
       });
       session.state = stateAfter(messages[messages.length - 1], tail, db);
       txOwner = session.state === "I" ? null : session;
     }
+  }
+
+  function exclusive<T>(fn: (exec: (messages: Uint8Array) => Promise<Buffer>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const exec = (messages: Uint8Array) =>
+        db.runExclusive(async () => {
+          await db.execProtocolRawStream(messages, { onRawData: (data) => output.push(data) });
+          return output.take();
+        });
+      queue.push({
+        session: null,
+        job: async () => {
+          try {
+            resolve(await fn(exec));
+          } catch (err) {
+            reject(err);
+          }
+          // A job that failed half-way must not leave the one session in a transaction for the next.
+          if (db.isInTransaction()) await db.exec("ROLLBACK").catch(() => {});
+        },
+        cancel: () => reject(new Error("the embedded database is stopping")),
+      });
+      void run();
+    });
   }
 
   function enqueue(session: Session, messages: Uint8Array[]) {
@@ -207,10 +275,14 @@ export async function servePglite(
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
   const address = server.address();
-  return {
-    port: typeof address === "object" && address ? address.port : 0,
+  const port = typeof address === "object" && address ? address.port : 0;
+  const served: PgliteServer = {
+    port,
+    exclusive,
     async stop() {
+      inProcess.delete(port);
       clearIdleTimer();
+      for (const entry of queue) if (entry.session === null) entry.cancel();
       queue.length = 0;
       for (const s of sessions) s.socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -222,15 +294,8 @@ export async function servePglite(
       await Promise.race([rollback(), grace()]);
     },
   };
-}
-
-/** The last `n` bytes of `prev` followed by `data`. */
-function lastBytes(prev: Uint8Array, data: Uint8Array, n: number): Uint8Array {
-  if (data.length >= n) return data.slice(data.length - n);
-  const joined = new Uint8Array(prev.length + data.length);
-  joined.set(prev);
-  joined.set(data, prev.length);
-  return joined.slice(Math.max(0, joined.length - n));
+  inProcess.set(port, served);
+  return served;
 }
 
 /**

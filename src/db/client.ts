@@ -43,13 +43,30 @@ const scopeSettings = (scope: DbScope) => sql`select set_config('role', ${APP_RO
 const TEXT_MAPPED = new Set<number>([1184, 1114, 1082, 1186, 1231, 1115, 1185, 1187, 1182]);
 const drizzleTypes = { getTypeParser: (oid: number, format?: "text" | "binary") => (TEXT_MAPPED.has(oid) ? (v: string) => v : types.getTypeParser(oid, format as "text")) };
 
+/**
+ * The HTTP query builder per connection string, for the isolate's life: unlike a WebSocket client it
+ * holds no I/O object (each query is its own fetch), so requests may share it, and building it (Drizzle
+ * walks its dialect and session set-up) once per request was measurable.
+ */
+const httpDbs = new Map<string, HttpDb>();
+
 function httpDrizzle(connectionString: string): HttpDb {
+  let db = httpDbs.get(connectionString);
+  if (!db) {
+    db = buildHttpDrizzle(connectionString);
+    httpDbs.set(connectionString, db);
+  }
+  return db;
+}
+
+function buildHttpDrizzle(connectionString: string): HttpDb {
   const base = neon(connectionString);
   const query: typeof base.query = (text, params, opts) => base.query(text, params, { ...opts, types: drizzleTypes } as typeof opts);
   const client = Object.assign(query, { query, transaction: base.transaction, unsafe: base.unsafe }) as unknown as typeof base;
   const saved = [...TEXT_MAPPED].map((oid) => [oid, types.getTypeParser(oid, "text")] as const);
   try {
-    return drizzleHttp(client, { schema });
+    // Without `schema`, as on the WebSocket path below: no relational queries here.
+    return drizzleHttp(client) as unknown as HttpDb;
   } finally {
     for (const [oid, parse] of saved) types.setTypeParser(oid, "text", parse);
   }
