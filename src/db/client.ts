@@ -5,7 +5,7 @@ import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import { drizzle as drizzleHttp, type NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { AppConfig } from "../env";
-import * as schema from "./schema";
+import type * as schema from "./schema";
 
 export type Tx = Parameters<Parameters<NeonDatabase<typeof schema>["transaction"]>[0]>[0];
 /** The query builder of the one-round-trip path: what `batch` builds its statements with. */
