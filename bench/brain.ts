@@ -38,7 +38,7 @@ import type { FlowPorts, FlowState } from "../src/flows/interpreter.ts";
 import { understandOffline } from "../src/understanding/offline/annotator.ts";
 import { startEdge, type Delivery } from "./brain-edge.ts";
 import { readStat } from "./cpu.ts";
-import { cpuMeter, cpuTotal, pct, scratchDatabase, sleep } from "./harness.ts";
+import { cpuMeter, cpuTotal, onScalePlan, pct, scratchDatabase, sleep } from "./harness.ts";
 import type { LoadRequest } from "./load-driver.ts";
 import { fmt, printTable, type Row } from "./table.ts";
 import { resolveExtensionlessImports } from "./ts-resolve.ts";
@@ -221,6 +221,7 @@ async function measure(
     return res.json() as Promise<any>;
   };
   const signup = await post("/v1/auth/signup", { email: `bench-${randomUUID().slice(0, 8)}@example.com`, password: "bench-password-1234", organization: "Bench Co" });
+  await onScalePlan(db, signup.tenant.id);
   const botToken = `${100_000_000 + Math.floor(Math.random() * 899_999_999)}:AA${randomUUID().replace(/-/g, "")}`;
   const secretToken = `sec_${randomUUID().replace(/-/g, "")}`;
   const channel = await post(
@@ -228,9 +229,6 @@ async function measure(
     { type: "telegram", name: "bench", config: { bot_username: "parley_bench_bot" }, credentials: { bot_token: botToken, secret_token: secretToken }, debounce_ms: DEBOUNCE_MS, max_wait_ms: Math.max(MAX_WAIT_MS, DEBOUNCE_MS) },
     signup.access_token,
   );
-  // The trial's message allowance (outbound) must not be what ends a long run.
-  await db.query("update billing_accounts set plan = 'scale' where tenant_id = (select tenant_id from channels where id = $1)", [channel.id]);
-  await db.query("update tenants set plan = 'scale' where id = (select tenant_id from channels where id = $1)", [channel.id]);
   const hook = new URL(channel.webhook_url).pathname;
   const chatBase = 700_000_000;
   const date = Math.floor(Date.now() / 1000);

@@ -131,3 +131,18 @@ export async function scratchDatabase(server: string): Promise<{ url: string; ad
     },
   };
 }
+
+/**
+ * Puts a bench's workspace on the Scale plan, as a live subscription (what the quota reads the plan
+ * from): the trial's 1,000 messages would run out within a long run, and every later bot turn would
+ * take the quota-refused path (replies withheld, a person asked to take over). The plan's allowance must
+ * not be what a throughput run measures. Call it before anything asks the workspace's quota object,
+ * which holds the plan it first read for minutes.
+ */
+export async function onScalePlan(db: pg.Client, tenantId: string): Promise<void> {
+  await db.query(
+    `insert into subscriptions (id, tenant_id, stripe_subscription_id, plan, status, current_period_start, current_period_end)
+     values (gen_random_uuid(), $1, 'sub_bench_' || replace(gen_random_uuid()::text, '-', ''), 'scale', 'active', now() - interval '1 day', now() + interval '29 days')`,
+    [tenantId],
+  );
+}

@@ -40,7 +40,7 @@ import { startStack } from "../scripts/lib/stack.ts";
 import { chaosScenario } from "./chaos.ts";
 import { type FirstMessageFigures, firstMessageScenario } from "./first-messages.ts";
 import { cpuAvailable, readStat } from "./cpu.ts";
-import { type Bench, pct, scratchDatabase } from "./harness.ts";
+import { type Bench, onScalePlan, pct, scratchDatabase } from "./harness.ts";
 import { chaosRows, throughputRows } from "./report.ts";
 import { fmt, printTable, type Row, statusList } from "./table.ts";
 import { throughputScenario } from "./throughput.ts";
@@ -107,8 +107,9 @@ try {
   };
   const signup = await post("/v1/auth/signup", { email: `bench-${randomUUID().slice(0, 8)}@example.com`, password: "bench-password-1234", organization: "Bench Co" });
   const secret = `bench-${randomUUID()}`;
-  const channel = await post("/v1/channels", { type: "api", name: "bench", credentials: { signing_secret: secret }, debounce_ms: 500 }, signup.access_token);
   await db.connect();
+  await onScalePlan(db, signup.tenant.id);
+  const channel = await post("/v1/channels", { type: "api", name: "bench", credentials: { signing_secret: secret }, debounce_ms: 500 }, signup.access_token);
   const bench: Bench = { stack, db, channelId: channel.id, hook: new URL(channel.webhook_url).pathname, secret, customers: CUSTOMERS, realServer: Boolean(databaseUrl), postmasterPid };
 
   const where = `${databaseUrl ? "PostgreSQL server" : "embedded Postgres"} through the Neon driver path and the local bridge`;

@@ -437,9 +437,15 @@ describe("the bot answers from knowledge", () => {
     const [log] = await ownerQuery("select outcome, detail from flow_action_logs where tenant_id = $1 and node_type = 'knowledge_answer'", [t.id]);
     expect(log.outcome).toBe("answered");
     expect(log.detail.citations[0]).toMatchObject({ document_id: doc.id, title: "Delivery times" });
-    const [q] = await ownerQuery("select source, conversation_id, answered from knowledge_queries where tenant_id = $1 and source = 'bot'", [t.id]);
+    const [q] = await ownerQuery("select id, source, conversation_id, answered from knowledge_queries where tenant_id = $1 and source = 'bot'", [t.id]);
     expect(q).toMatchObject({ answered: true });
     expect(q.conversation_id).not.toBeNull();
+    // Written with the turn's commit, once, and published to its consumer (metering, document counts).
+    await eventually(async () => {
+      const events = await ownerQuery("select published_at from outbox_events where tenant_id = $1 and type = 'knowledge.query' and payload->>'query_id' = $2", [t.id, q.id]);
+      expect(events).toHaveLength(1);
+      expect(events[0].published_at).not.toBeNull();
+    });
 
     expectStatus(await call("DELETE", `/v1/knowledge/documents/${doc.id}`, { token: t.owner.token }), 204);
     expectError(await call("GET", `/v1/knowledge/documents/${doc.id}`, { token: t.owner.token }), 404, "NOT_FOUND");

@@ -11,6 +11,11 @@ export type Tx = Parameters<Parameters<NeonDatabase<typeof schema>["transaction"
 /** The query builder of the one-round-trip path: what `batch` builds its statements with. */
 export type HttpDb = NeonHttpDatabase<typeof schema>;
 /**
+ * What a read of raw statements needs of its database: a transaction (`Tx`) gives it, and so does
+ * `Database.reader`, which runs each statement in its own round trip without holding a transaction.
+ */
+export type SqlReader = Pick<Tx, "execute">;
+/**
  * Either path's query builder (a transaction's, or the batch's): for statements built once and run on
  * both — reads, and writes awaited in a transaction or sent in a batch.
  */
@@ -184,6 +189,17 @@ export class Database {
    * one transaction over HTTP (so the transaction-local settings hold for the statement and vanish
    * with it). For hot single-statement writes; anything interactive uses `scoped`.
    */
+  /**
+   * Raw reads scoped like `scoped`, each statement its own one-round-trip transaction (`oneTrip`): for a
+   * read of several statements that need no common snapshot, where holding a transaction open across
+   * them (and across whatever the caller awaits in between) would cost a connection and its round trips.
+   */
+  reader(scope: DbScope): SqlReader {
+    // Callers read `rows` only, which is all a one-trip result carries.
+    const execute = async (query: SQL) => ({ rows: await this.oneTrip(scope, query) });
+    return { execute } as unknown as SqlReader;
+  }
+
   async oneTrip<R extends Record<string, unknown>>(scope: DbScope, statement: SQL): Promise<R[]> {
     const [rows] = await this.statements(scope, [statement]);
     return rows as R[];

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "../db/client";
+import type { SqlReader } from "../db/client";
 import { type Embedder, STOPWORDS } from "./embedder";
 import { fold, pgArray, tsConfigFor, TS_CONFIG_NAMES, words } from "./text";
 import type { VectorFilter, VectorIndex } from "./vector-index";
@@ -88,7 +88,7 @@ export function keywordQueryText(query: string): string {
 }
 
 /** Text-search configurations the query is parsed with: the workspace's document languages and the asker's. */
-async function queryConfigs(tx: Tx, tenantId: string, language?: string): Promise<string[]> {
+async function queryConfigs(tx: SqlReader, tenantId: string, language?: string): Promise<string[]> {
   const res = await tx.execute<{ language: string | null }>(
     sql`select distinct language from knowledge_documents where tenant_id = ${tenantId}::uuid and indexed_version is not null and is_active`,
   );
@@ -182,7 +182,7 @@ export function keywordSearchSql(tenantId: string, query: string, configs: strin
     order by t.score desc, c.id`;
 }
 
-export async function keywordSearch(tx: Tx, tenantId: string, query: string, opts: Omit<SearchOptions, "mode">): Promise<Passage[]> {
+export async function keywordSearch(tx: SqlReader, tenantId: string, query: string, opts: Omit<SearchOptions, "mode">): Promise<Passage[]> {
   if (words(query).length === 0) return [];
   const configs = await queryConfigs(tx, tenantId, opts.language);
   const res = await tx.execute<Row & Record<string, unknown>>(keywordSearchSql(tenantId, query, configs, opts.limit, opts.publicOnly));
@@ -194,7 +194,7 @@ export async function keywordSearch(tx: Tx, tenantId: string, query: string, opt
  * workspace's row-level security and filters (defence in depth): an id from another namespace, of a
  * deleted or deactivated document, or of a superseded version is dropped, never shown or cited.
  */
-export async function vectorSearch(tx: Tx, tenantId: string, query: string, deps: SearchDeps, opts: Omit<SearchOptions, "mode">): Promise<Passage[]> {
+export async function vectorSearch(tx: SqlReader, tenantId: string, query: string, deps: SearchDeps, opts: Omit<SearchOptions, "mode">): Promise<Passage[]> {
   if (words(query).length === 0) return [];
   const [vector] = await deps.embedder.embed([query], "query");
   const filter: VectorFilter = { model: deps.embedder.model, ...(opts.publicOnly && { visibility: "public" as const }) };
@@ -237,7 +237,7 @@ export function fuse(lists: Passage[][], limit: number, weights: number[] = []):
   return [...byId.values()].sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1)).slice(0, limit);
 }
 
-export async function search(tx: Tx, tenantId: string, query: string, deps: SearchDeps, opts: SearchOptions): Promise<Passage[]> {
+export async function search(tx: SqlReader, tenantId: string, query: string, deps: SearchDeps, opts: SearchOptions): Promise<Passage[]> {
   if (opts.mode === "keyword") return keywordSearch(tx, tenantId, query, opts);
   if (opts.mode === "vector") return vectorSearch(tx, tenantId, query, deps, opts);
   const depth = Math.max(CANDIDATES, opts.limit);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Tx } from "../db/client";
+import type { SqlReader } from "../db/client";
 import type { AnswerGenerator } from "./answer";
 import { type AiRunner, type Embedder, lexicalEmbedder, workersAiEmbedder } from "./embedder";
 import { openAiCompatibleGenerator, workersAiGenerator } from "./generate";
@@ -28,8 +28,8 @@ const DEFAULT_WORKERS_AI_MODEL = "@cf/meta/llama-3.1-8b-instruct-fast";
 export interface KnowledgeBackend {
   kind: "local" | "cloudflare";
   embedder: Embedder;
-  /** The vector index as seen from one tenant-scoped transaction (the local one lives in Postgres). */
-  index(tx: Tx, tenantId: string): VectorIndex;
+  /** The vector index as seen from one tenant-scoped database (the local one lives in Postgres). */
+  index(tx: SqlReader, tenantId: string): VectorIndex;
   /** The remote index, reached outside any transaction (remote calls never wait inside one). */
   remote?: VectorIndex;
   generator?: AnswerGenerator;

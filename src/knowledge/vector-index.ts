@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "../db/client";
+import type { SqlReader } from "../db/client";
 import { base64 } from "../lib/crypto";
 import { pgArray } from "./text";
 
@@ -107,13 +107,16 @@ function fromBase64(b64: string): Float32Array {
   return new Float32Array(bytes.buffer);
 }
 
-async function bump(tx: Tx, tenantId: string, namespace: string) {
+async function bump(tx: SqlReader, tenantId: string, namespace: string) {
   await tx.execute(sql`insert into knowledge_vector_generations (tenant_id, namespace, generation) values (${tenantId}::uuid, ${namespace}, 1)
     on conflict (tenant_id, namespace) do update set generation = knowledge_vector_generations.generation + 1`);
 }
 
-/** The local index inside one tenant-scoped transaction (RLS holds it to that workspace's rows). */
-export function localVectorIndex(tx: Tx, tenantId: string): VectorIndex {
+/**
+ * The local index through one tenant-scoped database (a transaction, or a reader for a search): RLS
+ * holds it to that workspace's rows.
+ */
+export function localVectorIndex(tx: SqlReader, tenantId: string): VectorIndex {
   return {
     kind: "local",
     async upsert(namespace, records) {

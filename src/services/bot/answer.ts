@@ -14,7 +14,7 @@ import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { ReadDb, Tx } from "../../db/client";
 import { uniqueViolation } from "../../db/failures";
-import { channels, contacts, conversations, messageAnnotations, messages, processedEvents, tenants } from "../../db/schema";
+import { channels, contacts, conversations, knowledgeQueries, messageAnnotations, messages, outboxEvents, processedEvents, tenants } from "../../db/schema";
 import { run, type FlowInput, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
 import { checkMessageQuota, type QuotaDecision } from "../../../durable-objects/tenant-quota/client";
 import { AppError } from "../../lib/errors";
@@ -27,7 +27,7 @@ import { callSummaryUpsert, recordEscalation, storeCallSummary } from "../escala
 import { channelFlowQuery, ensureDefaultFlow, flowStepsInsert, loadFlowVersion, recordFlowSteps, resolveFlowForChannel, runnable, type FlowVersionRow, type RunnableFlow } from "../flows/runtime";
 import { bookReservation } from "../reservations/reservations";
 import { openTicket } from "../tickets/tickets";
-import { knowledgePortFor } from "../knowledge/query";
+import { type KnowledgeRecord, knowledgePortFor, oneTripKnowledgePort } from "../knowledge/query";
 import { callHttpsTarget, flowSigningSecret } from "./http-port";
 import { slaMayApplyQuery } from "../sla/clocks";
 import { annotateMessages, groupView, type AnnotatedMessage } from "./understand-group";
@@ -192,9 +192,12 @@ function flowInput(plan: TurnPlan, now: number): FlowInput {
  * connection and a dozen statements each waiting for the last. The claim is a plain insert in the
  * batch, so a turn taken already fails the whole batch on its key and writes nothing.
  *
+ * A knowledge answer is searched before the commit without a transaction (see oneTripKnowledgePort);
+ * its analytics row and events join the commit.
+ *
  * Undefined when the turn needs the transactional path: its flow reached a node with a side effect
- * that reads back inside the transaction (knowledge, ticket, escalation, reservation, HTTP), the plan
- * refuses its replies, or there is no runnable flow to take.
+ * that reads back inside the transaction (ticket, escalation, reservation, HTTP), the plan refuses its
+ * replies, or there is no runnable flow to take.
  */
 async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () => Promise<boolean>): Promise<BotTurnResult | undefined> {
   const { turn, read, annotated, view } = plan;
@@ -203,13 +206,15 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
   if (!plan.paused && !flow) return undefined;
   const started = Date.now();
   let result: FlowRunResult | undefined;
+  const knowledge: KnowledgeRecord[] = [];
   if (flow) {
     let needsTransaction = false;
     const inTransaction = async (): Promise<never> => {
       needsTransaction = true;
       throw new Error("this node runs in the turn's transaction");
     };
-    result = await run(flow.definition, plan.prior, flowInput(plan, started), { knowledgeAnswer: inTransaction, createTicket: inTransaction, escalate: inTransaction, reserve: inTransaction, http: inTransaction });
+    const knowledgeAnswer = oneTripKnowledgePort(ctx, turn.tenantId, { conversationId: read.conversation.id, channel: read.channelType }, knowledge);
+    result = await run(flow.definition, plan.prior, flowInput(plan, started), { knowledgeAnswer, createTicket: inTransaction, escalate: inTransaction, reserve: inTransaction, http: inTransaction });
     if (needsTransaction) return undefined;
   }
   // The last moment a newer group can take this turn's place: its reply must not go out stale.
@@ -220,7 +225,7 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
     if (!quota.allowed) return undefined; // withheld, and handed to a person, on the transactional path
   }
   const replyIds = texts.map(() => crypto.randomUUID());
-  const index: { annotations?: number; replies?: number; events?: number } = {};
+  const index: { annotations?: number; replies?: number; events?: number; knowledgeEvents?: number } = {};
   let out: unknown[];
   try {
     out = (await ctx.db.batch({ tenantId: turn.tenantId }, (q) => {
@@ -237,6 +242,16 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
         const steps = flowStepsInsert(q, { tenantId: turn.tenantId, conversationId: read.conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
         if (steps) add(steps);
         if (result.outcome === "ended") add(callSummaryUpsert(q, turn.tenantId, { conversation_id: read.conversation.id, ...cleanSummary(summaryOf(annotated, result)) }));
+        const queries = knowledge.flatMap((k) => (k.query ? [k.query] : []));
+        if (queries.length) add(q.insert(knowledgeQueries).values(queries));
+        const events = knowledge.flatMap((k) => k.events);
+        if (events.length)
+          index.knowledgeEvents = add(
+            q
+              .insert(outboxEvents)
+              .values(events.map((e) => ({ id: crypto.randomUUID(), ...e })))
+              .returning({ id: outboxEvents.id, tenantId: outboxEvents.tenantId, type: outboxEvents.type, aggregateType: outboxEvents.aggregateType, aggregateId: outboxEvents.aggregateId, payload: outboxEvents.payload, createdAt: outboxEvents.createdAt }),
+          );
       }
       return statements as unknown as readonly [BatchItem<"pg">];
     })) as unknown as unknown[];
@@ -248,7 +263,12 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
   const annotatedLive = liveOf(plan, stored);
   if (!flow || !result) return pausedTurn(plan, annotatedLive);
   const replies = index.replies === undefined ? [] : (out[index.replies] as Array<typeof messages.$inferSelect>);
-  const events = index.events === undefined ? [] : eventsInOrder((out[index.events] as { rows: Array<{ events: OutboxMessage[] }> }).rows[0]?.events ?? [], replyIds);
+  const outbound = index.events === undefined ? [] : eventsInOrder((out[index.events] as { rows: Array<{ events: OutboxMessage[] }> }).rows[0]?.events ?? [], replyIds);
+  // A knowledge answer's (its query's, a model call's), published with the replies'.
+  const knowledgeEvents = index.knowledgeEvents === undefined ? [] : (out[index.knowledgeEvents] as Array<typeof outboxEvents.$inferSelect>).map(
+    (e): OutboxMessage => ({ id: e.id, tenant_id: e.tenantId, type: e.type, aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, payload: e.payload as Record<string, unknown>, created_at: new Date(e.createdAt).toISOString() }),
+  );
+  const events = [...outbound, ...knowledgeEvents];
   return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies, annotated: annotatedLive, events };
 }
 

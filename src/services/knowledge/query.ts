@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client";
+import type { SqlReader, Tx } from "../../db/client";
+import type { OutboxEventInput } from "../../events/catalog";
 import { knowledgeDocuments, knowledgeQueries, processedEvents } from "../../db/schema";
 import { composeAnswer, type Answer } from "../../knowledge/answer";
 import { search, snippet, type Passage, type SearchMode } from "../../knowledge/search";
@@ -7,7 +8,7 @@ import { selectKnowledgeBackend, type KnowledgeBackend } from "../../knowledge/s
 import { fold } from "../../knowledge/text";
 import type { OutboxHandler } from "../../queues/outbox-consumer";
 import { publishOutbox } from "../../queues/outbox-relay";
-import { emitEvent } from "../audit";
+import { emitEvents } from "../audit";
 import { recordUsage } from "../billing/usage";
 import { withTenant } from "../access";
 import type { ServiceContext } from "../context";
@@ -36,36 +37,48 @@ interface Logged {
 }
 
 /**
- * One knowledge query's record, in the caller's transaction: the analytics row (seed 001's
- * query_analytics) and the `knowledge.query` outbox event, which meters it and counts it on each
- * document it used (knowledgeQueryUsed, asynchronously: a popular document's row is not locked by
- * every conversation that cites it).
+ * One knowledge query's record: the analytics row (seed 001's query_analytics) and the `knowledge.query`
+ * outbox event, which meters it and counts it on each document it used (knowledgeQueryUsed,
+ * asynchronously: a popular document's row is not locked by every conversation that cites it). Written
+ * in the caller's transaction, or by the bot's one-round-trip turn in its commit.
  */
-async function logQuery(tx: Tx, tenantId: string, origin: QueryOrigin, q: Logged) {
+function queryRecord(tenantId: string, origin: QueryOrigin, q: Logged): KnowledgeRecord {
   const id = crypto.randomUUID();
   const documentIds = [...new Set(q.cited.map((p) => p.documentId))];
-  await tx.insert(knowledgeQueries).values({
-    id,
-    tenantId,
-    conversationId: origin.conversationId ?? null,
-    source: origin.source,
-    channel: origin.channel ?? null,
-    kind: q.kind,
-    mode: q.mode,
-    queryTextRaw: q.query.slice(0, 2000),
-    queryTextNormalized: fold(q.query).replace(/\s+/g, " ").trim().slice(0, 2000),
-    detectedLanguage: q.language,
-    resultCount: q.passages.length,
-    topScore: q.passages[0]?.score ?? null,
-    confident: q.confident ?? null,
-    answered: q.answered ?? false,
-    documentIds,
-    chunkIds: q.cited.map((p) => p.chunkId),
-    processingLatencyMs: Math.max(0, Math.round(performance.now() - q.started)),
-    metadata: q.metadata ?? {},
-  });
-  await emitEvent(tx, { tenantId, type: "knowledge.query", aggregateType: "knowledge_query", aggregateId: id, payload: { query_id: id, kind: q.kind, document_ids: documentIds } });
-  return id;
+  return {
+    query: {
+      id,
+      tenantId,
+      conversationId: origin.conversationId ?? null,
+      source: origin.source,
+      channel: origin.channel ?? null,
+      kind: q.kind,
+      mode: q.mode,
+      queryTextRaw: q.query.slice(0, 2000),
+      queryTextNormalized: fold(q.query).replace(/\s+/g, " ").trim().slice(0, 2000),
+      detectedLanguage: q.language,
+      resultCount: q.passages.length,
+      topScore: q.passages[0]?.score ?? null,
+      confident: q.confident ?? null,
+      answered: q.answered ?? false,
+      documentIds,
+      chunkIds: q.cited.map((p) => p.chunkId),
+      processingLatencyMs: Math.max(0, Math.round(performance.now() - q.started)),
+      metadata: q.metadata ?? {},
+    },
+    events: [{ tenantId, type: "knowledge.query", aggregateType: "knowledge_query", aggregateId: id, payload: { query_id: id, kind: q.kind, document_ids: documentIds } }],
+  };
+}
+
+/** What a knowledge query leaves to write: its analytics row, if recorded, and its outbox events. */
+export interface KnowledgeRecord {
+  query?: typeof knowledgeQueries.$inferInsert;
+  events: OutboxEventInput[];
+}
+
+async function writeRecord(tx: Tx, r: KnowledgeRecord) {
+  if (r.query) await tx.insert(knowledgeQueries).values(r.query);
+  await emitEvents(tx, r.events);
 }
 
 const warnForeign = (log: Logger, tenantId: string) => (ids: string[]) =>
@@ -81,7 +94,7 @@ export async function runSearch(tx: Tx, backend: KnowledgeBackend, log: Logger, 
   const started = performance.now();
   const language = await askerLanguage(input.query);
   const passages = await search(tx, tenantId, input.query, { embedder: backend.embedder, index: backend.index(tx, tenantId), onUnconfirmed: warnForeign(log, tenantId) }, { limit: input.limit, mode: input.mode, language });
-  await logQuery(tx, tenantId, origin, { kind: "search", mode: input.mode, query: input.query, language, passages, cited: passages.slice(0, 5), started });
+  await writeRecord(tx, queryRecord(tenantId, origin, { kind: "search", mode: input.mode, query: input.query, language, passages, cited: passages.slice(0, 5), started }));
   return {
     results: passages.map((p) => ({ document_id: p.documentId, chunk_id: p.chunkId, title: p.title, heading: p.heading, snippet: snippet(p.content, input.query), score: Number(p.score.toFixed(6)) })),
   };
@@ -97,26 +110,43 @@ export async function runAnswer(
   log: Logger,
   tenantId: string,
   raw: AnswerInput,
-  origin: QueryOrigin & { publicOnly?: boolean; unrecorded?: boolean; onAiCall?: (usage: { provider: string; inputTokens: number; outputTokens: number }) => Promise<void> },
+  origin: QueryOrigin & { publicOnly?: boolean; unrecorded?: boolean },
+): Promise<Answer> {
+  return answerWith(tx, backend, log, tenantId, raw, origin, (r) => writeRecord(tx, r));
+}
+
+/**
+ * An answer searched through `db` (a transaction, or a reader that holds none); what it leaves to write
+ * (the metered model call, the analytics row and its event) goes to `record`, once, after the answer.
+ */
+async function answerWith(
+  db: SqlReader,
+  backend: KnowledgeBackend,
+  log: Logger,
+  tenantId: string,
+  raw: AnswerInput,
+  origin: QueryOrigin & { publicOnly?: boolean; unrecorded?: boolean },
+  record: (r: KnowledgeRecord) => Promise<void> | void,
 ): Promise<Answer> {
   const input = parseInput(AnswerInput, raw);
   const started = performance.now();
   const language = await askerLanguage(input.question, input.language);
-  const passages = await search(tx, tenantId, input.question, { embedder: backend.embedder, index: backend.index(tx, tenantId), onUnconfirmed: warnForeign(log, tenantId) }, { limit: 8, mode: "hybrid", language, publicOnly: origin.publicOnly });
+  const passages = await search(db, tenantId, input.question, { embedder: backend.embedder, index: backend.index(db, tenantId), onUnconfirmed: warnForeign(log, tenantId) }, { limit: 8, mode: "hybrid", language, publicOnly: origin.publicOnly });
   // A rehearsal answers extractively: no model call, so simulating costs nothing and anyone who may read
   // flows cannot spend the workspace's AI budget.
   const generator = origin.unrecorded ? undefined : backend.generator;
+  const aiCalls: OutboxEventInput[] = [];
   const answer = await composeAnswer(input.question, passages, {
     language,
     generator,
-    onGenerated: async (usage) => {
-      await emitEvent(tx, { tenantId, type: "ai.call", aggregateType: "ai_call", aggregateId: crypto.randomUUID(), payload: { provider: generator!.provider, purpose: "knowledge_answer", input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, at: new Date().toISOString() } });
+    onGenerated: (usage) => {
+      aiCalls.push({ tenantId, type: "ai.call", aggregateType: "ai_call", aggregateId: crypto.randomUUID(), payload: { provider: generator!.provider, purpose: "knowledge_answer", input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, at: new Date().toISOString() } });
     },
   });
   // The flow simulator's rehearsals are not customer questions: no analytics row, no metered query, no
   // count on the documents.
   if (origin.unrecorded) return answer;
-  await logQuery(tx, tenantId, origin, {
+  const logged = queryRecord(tenantId, origin, {
     kind: "answer",
     mode: "hybrid",
     query: input.question,
@@ -128,6 +158,7 @@ export async function runAnswer(
     started,
     metadata: { source: answer.source, answer_language: answer.language },
   });
+  await record({ query: logged.query, events: [...aiCalls, ...logged.events] });
   return answer;
 }
 
@@ -166,9 +197,33 @@ export function knowledgePortFor(ctx: ServiceContext, tx: Tx, tenantId: string, 
     if (!question) return null;
     // In a savepoint: a failed search must not abort the turn's transaction (the flow takes on_no_answer).
     const a = await tx.transaction((sp) => runAnswer(sp as unknown as Tx, backend, ctx.log, tenantId, { question, ...(/^[a-z]{2}$/.test(q.language) && { language: q.language }) }, { source: "bot", publicOnly: true, ...origin }));
-    if (!a.confident || a.citations.length === 0) return null;
-    return { answer: a.answer, confident: true, citations: a.citations.map((c) => ({ document_id: c.documentId, chunk_id: c.chunkId, title: c.title })) };
+    return portAnswer(a);
   };
+}
+
+/**
+ * The same port for a turn that commits in one round trip: the search reads without a transaction (a
+ * round trip per statement, nothing held open while it runs or while a model writes the answer), and
+ * what it leaves to write is added to `records`, for the turn's commit: a turn that does not commit
+ * (superseded, or taken already) leaves no analytics row and meters nothing.
+ */
+export function oneTripKnowledgePort(ctx: ServiceContext, tenantId: string, origin: { conversationId: string | null; channel: string | null }, records: KnowledgeRecord[]) {
+  const backend = backendOf(ctx);
+  const reader = ctx.db.reader({ tenantId });
+  return async (q: { question: string; language: string }) => {
+    const question = q.question.trim().slice(0, 1000);
+    if (!question) return null;
+    const a = await answerWith(reader, backend, ctx.log, tenantId, { question, ...(/^[a-z]{2}$/.test(q.language) && { language: q.language }) }, { source: "bot", publicOnly: true, ...origin }, (r) => {
+      records.push(r);
+    });
+    return portAnswer(a);
+  };
+}
+
+/** What the flow sees of an answer: only a confident one, with its citations. */
+function portAnswer(a: Answer) {
+  if (!a.confident || a.citations.length === 0) return null;
+  return { answer: a.answer, confident: true as const, citations: a.citations.map((c) => ({ document_id: c.documentId, chunk_id: c.chunkId, title: c.title })) };
 }
 
 /**
