@@ -86,17 +86,22 @@ function toNeonResult(r: pg.QueryResult<unknown[]>) {
     command: r.command,
     rowCount: r.rowCount ?? 0,
     rows: r.rows,
-    fields: r.fields.map((f) => ({
-      name: f.name,
-      tableID: f.tableID,
-      columnID: f.columnID,
-      dataTypeID: f.dataTypeID,
-      dataTypeSize: f.dataTypeSize,
-      dataTypeModifier: f.dataTypeModifier,
-      format: f.format ?? "text",
-    })),
+    fields: neonFields(r.fields),
     rowAsArray: true,
   };
+}
+
+/** A result's columns as Neon describes them (node-postgres and the protocol parser name them alike). */
+function neonFields(fields: ReadonlyArray<{ name: string; tableID: number; columnID: number; dataTypeID: number; dataTypeSize: number; dataTypeModifier: number; format?: string }>) {
+  return fields.map((f) => ({
+    name: f.name,
+    tableID: f.tableID,
+    columnID: f.columnID,
+    dataTypeID: f.dataTypeID,
+    dataTypeSize: f.dataTypeSize,
+    dataTypeModifier: f.dataTypeModifier,
+    format: f.format ?? "text",
+  }));
 }
 
 /** A batch's `BEGIN` options from its headers (" isolation level …", " read only", " deferrable"). */
@@ -154,15 +159,7 @@ function neonResult(tag: string, fields: RowDescriptionMessage["fields"], rows: 
     command: m?.[1] ?? "",
     rowCount: count === undefined ? 0 : Number(count),
     rows,
-    fields: fields.map((f) => ({
-      name: f.name,
-      tableID: f.tableID,
-      columnID: f.columnID,
-      dataTypeID: f.dataTypeID,
-      dataTypeSize: f.dataTypeSize,
-      dataTypeModifier: f.dataTypeModifier,
-      format: f.format ?? "text",
-    })),
+    fields: neonFields(fields),
     rowAsArray: true,
   };
 }
