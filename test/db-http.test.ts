@@ -141,6 +141,19 @@ describe("the one-round-trip path (Database.batch / statements / oneTrip)", () =
     expect(await ownerQuery("select id from contacts where id = $1", [id])).toEqual([]);
   });
 
+  it("reads side by side in one round trip through a reader, scoped, and later reads in another", async () => {
+    const r = db().reader({ tenantId: tenant.id });
+    const ask = sql`select txid_current()::text as tx, current_setting('app.tenant_id', true) as tenant, (select count(*)::int from contacts where tenant_id <> ${tenant.id}::uuid) as foreign_rows`;
+    const [a, b] = await Promise.all([r.execute<{ tx: string; tenant: string; foreign_rows: number }>(ask), r.execute<{ tx: string; tenant: string; foreign_rows: number }>(ask)]);
+    expect(a.rows[0]).toMatchObject({ tenant: tenant.id, foreign_rows: 0 });
+    expect(b.rows[0]!.tx).toBe(a.rows[0]!.tx);
+    const [c] = (await r.execute<{ tx: string }>(ask)).rows;
+    expect(c!.tx).not.toBe(a.rows[0]!.tx);
+    // Without a tenant it fails closed like every other path.
+    const [none] = (await db().reader({}).execute<{ n: number }>(sql`select count(*)::int as n from contacts`)).rows;
+    expect(none!.n).toBe(0);
+  });
+
   it("passes parameters as values, never as SQL", async () => {
     const hostile = "x'); drop table contacts; --";
     const [rows] = await db().statements({ tenantId: tenant.id }, [sql`select ${hostile}::text as v, ${null}::text as n`]);

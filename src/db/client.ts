@@ -190,13 +190,32 @@ export class Database {
    * with it). For hot single-statement writes; anything interactive uses `scoped`.
    */
   /**
-   * Raw reads scoped like `scoped`, each statement its own one-round-trip transaction (`oneTrip`): for a
-   * read of several statements that need no common snapshot, where holding a transaction open across
-   * them (and across whatever the caller awaits in between) would cost a connection and its round trips.
+   * Raw reads scoped like `scoped`, without a transaction held open across them (and across whatever the
+   * caller awaits in between, which would cost a connection and its round trips): for a read of several
+   * statements that need no common snapshot. Statements asked for in the same turn of the event loop
+   * (reads running side by side) go together as one `statements` batch, one round trip; a statement
+   * that fails fails the others of its batch too.
    */
   reader(scope: DbScope): SqlReader {
-    // Callers read `rows` only, which is all a one-trip result carries.
-    const execute = async (query: SQL) => ({ rows: await this.oneTrip(scope, query) });
+    type Pending = { query: SQL; resolve: (r: { rows: Array<Record<string, unknown>> }) => void; reject: (err: unknown) => void };
+    let pending: Pending[] = [];
+    const flush = () => {
+      const batch = pending;
+      pending = [];
+      this.statements(
+        scope,
+        batch.map((p) => p.query),
+      ).then(
+        (results) => batch.forEach((p, i) => p.resolve({ rows: results[i] ?? [] })),
+        (err: unknown) => batch.forEach((p) => p.reject(err)),
+      );
+    };
+    // Callers read `rows` only, which is all a batch's result carries.
+    const execute = (query: SQL) =>
+      new Promise<{ rows: Array<Record<string, unknown>> }>((resolve, reject) => {
+        if (pending.length === 0) setTimeout(flush, 0);
+        pending.push({ query, resolve, reject });
+      });
     return { execute } as unknown as SqlReader;
   }
 

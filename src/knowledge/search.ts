@@ -241,8 +241,8 @@ export async function search(tx: SqlReader, tenantId: string, query: string, dep
   if (opts.mode === "keyword") return keywordSearch(tx, tenantId, query, opts);
   if (opts.mode === "vector") return vectorSearch(tx, tenantId, query, deps, opts);
   const depth = Math.max(CANDIDATES, opts.limit);
-  const keyword = await keywordSearch(tx, tenantId, query, { ...opts, limit: depth });
-  const vector = await vectorSearch(tx, tenantId, query, deps, { ...opts, limit: depth });
+  // Side by side: on a reader (Database.reader) the two searches' statements share round trips.
+  const [keyword, vector] = await Promise.all([keywordSearch(tx, tenantId, query, { ...opts, limit: depth }), vectorSearch(tx, tenantId, query, deps, { ...opts, limit: depth })]);
   return fuse([keyword, vector], opts.limit, [1, deps.embedder.fusionWeight ?? 1]);
 }
 
