@@ -242,14 +242,14 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
         const steps = flowStepsInsert(q, { tenantId: turn.tenantId, conversationId: read.conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
         if (steps) add(steps);
         if (result.outcome === "ended") add(callSummaryUpsert(q, turn.tenantId, { conversation_id: read.conversation.id, ...cleanSummary(summaryOf(annotated, result)) }));
-        const queries = knowledge.flatMap((k) => (k.query ? [k.query] : []));
-        if (queries.length) add(q.insert(knowledgeQueries).values(queries));
-        const events = knowledge.flatMap((k) => k.events);
-        if (events.length)
+        const queryRows = knowledge.flatMap((k) => (k.query ? [k.query] : []));
+        if (queryRows.length) add(q.insert(knowledgeQueries).values(queryRows));
+        const queryEvents = knowledge.flatMap((k) => k.events);
+        if (queryEvents.length)
           index.knowledgeEvents = add(
             q
               .insert(outboxEvents)
-              .values(events.map((e) => ({ id: crypto.randomUUID(), ...e })))
+              .values(queryEvents.map((e) => ({ id: crypto.randomUUID(), ...e })))
               .returning({ id: outboxEvents.id, tenantId: outboxEvents.tenantId, type: outboxEvents.type, aggregateType: outboxEvents.aggregateType, aggregateId: outboxEvents.aggregateId, payload: outboxEvents.payload, createdAt: outboxEvents.createdAt }),
           );
       }
