@@ -12,7 +12,7 @@ export type Tx = Parameters<Parameters<NeonDatabase<typeof schema>["transaction"
 export type HttpDb = NeonHttpDatabase<typeof schema>;
 /**
  * What a read of raw statements needs of its database: a transaction (`Tx`) gives it, and so does
- * `Database.reader`, which runs each statement in its own round trip without holding a transaction.
+ * `Database.reader`, which runs statements without holding a transaction open.
  */
 export type SqlReader = Pick<Tx, "execute">;
 /**
@@ -206,8 +206,12 @@ export class Database {
         scope,
         batch.map((p) => p.query),
       ).then(
-        (results) => batch.forEach((p, i) => p.resolve({ rows: results[i] ?? [] })),
-        (err: unknown) => batch.forEach((p) => p.reject(err)),
+        (results) => {
+          for (const [i, p] of batch.entries()) p.resolve({ rows: results[i] ?? [] });
+        },
+        (err: unknown) => {
+          for (const p of batch) p.reject(err);
+        },
       );
     };
     // Callers read `rows` only, which is all a batch's result carries.
