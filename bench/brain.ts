@@ -37,7 +37,6 @@ import { startCpuProfile } from "./profile.ts";
 import type { FlowPorts, FlowState } from "../src/flows/interpreter.ts";
 import { understandOffline } from "../src/understanding/offline/annotator.ts";
 import { startEdge, type Delivery } from "./brain-edge.ts";
-import { readStat } from "./cpu.ts";
 import { cpuMeter, cpuTotal, onScalePlan, pct, scratchDatabase, sleep } from "./harness.ts";
 import type { LoadRequest } from "./load-driver.ts";
 import { fmt, printTable, type Row } from "./table.ts";
@@ -175,10 +174,7 @@ async function endToEnd() {
     const scratch = await scratchDatabase(args["pg-server"]);
     databaseUrl = scratch.url;
     dropDatabase = scratch.drop;
-    // On this machine the server's CPU can be read from /proc: a backend's parent is the postmaster.
-    const backend = Number((await scratch.admin.query("select pg_backend_pid() as pid")).rows[0].pid);
-    const parent = readStat(`/proc/${backend}/stat`)?.ppid;
-    if (parent && /postgres|postmaster/.test(readStat(`/proc/${parent}/stat`)?.comm ?? "")) postmasterPid = parent;
+    postmasterPid = scratch.postmasterPid;
   }
   const edge = await startEdge();
   const d = edge.doubleUrl;
@@ -272,7 +268,7 @@ async function measure(
   // their last reply (the load generator runs in its own process, so it is in neither figure).
   const bridge = stack.bridge.stats;
   const before = { ws: bridge.roundTrips, http: bridge.httpRequests, statements: bridge.statements, connections: bridge.connections, byApp: structuredClone(bridge.byApplication) };
-  const cpu = cpuMeter({ stack, postmasterPid, realServer } as Parameters<typeof cpuMeter>[0]);
+  const cpu = cpuMeter({ stack, postmasterPid, realServer });
   const deliveries = await drive(stack.url, Array.from({ length: GROUPS }, (_, i) => update(chatBase + i, i)), RATE);
   const sent = await settle(isMeasured, deliveries.filter((x) => x.status === 200).length, Math.max(...deliveries.map((x) => x.ackAt)));
   const spent = cpu();

@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import pg from "pg";
 import type { Stack } from "../scripts/lib/stack.ts";
-import { selfCpu, treeCpu } from "./cpu.ts";
+import { readStat, selfCpu, treeCpu } from "./cpu.ts";
 import { driveInChildProcess, type LoadRequest, type LoadResult } from "./load-driver.ts";
 
 export interface Bench {
@@ -90,7 +90,7 @@ export const cpuTotal = (c: CpuSplit) => c.workerd + c.wrangler + c.postgres + c
  * Starts a CPU meter over the stack's processes; calling the result gives the ms each used since.
  * The load generator runs in its own process, so nothing of it is in here.
  */
-export function cpuMeter(b: Bench) {
+export function cpuMeter(b: Pick<Bench, "stack" | "realServer" | "postmasterPid">) {
   const read = () => {
     const tree = treeCpu(b.stack.wranglerPid);
     const all = Object.values(tree).reduce((s, v) => s + v, 0);
@@ -112,9 +112,10 @@ export function cpuMeter(b: Bench) {
 
 /**
  * A fresh database on a real PostgreSQL server (`--pg-server`) for one bench run; `drop` removes it,
- * forcibly, and closes the admin connection that made it.
+ * forcibly, and closes the admin connection that made it. `postmasterPid` when the server runs on this
+ * machine: its CPU can then be read from /proc (a backend's parent is the postmaster).
  */
-export async function scratchDatabase(server: string): Promise<{ url: string; admin: pg.Client; drop: () => Promise<void> }> {
+export async function scratchDatabase(server: string): Promise<{ url: string; admin: pg.Client; postmasterPid?: number; drop: () => Promise<void> }> {
   const serverUrl = new URL(server);
   const name = `parley_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl.toString() });
@@ -122,9 +123,13 @@ export async function scratchDatabase(server: string): Promise<{ url: string; ad
   await admin.query(`create database ${name}`);
   const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/${name}`;
+  const backend = Number((await admin.query("select pg_backend_pid() as pid")).rows[0].pid);
+  const parent = readStat(`/proc/${backend}/stat`)?.ppid;
+  const postmasterPid = parent && /postgres|postmaster/.test(readStat(`/proc/${parent}/stat`)?.comm ?? "") ? parent : undefined;
   return {
     url: dbUrl.toString(),
     admin,
+    postmasterPid,
     drop: async () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();

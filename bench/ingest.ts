@@ -39,7 +39,7 @@ import { generateSigningKeys } from "../scripts/lib/jwt-keys.ts";
 import { startStack } from "../scripts/lib/stack.ts";
 import { chaosScenario } from "./chaos.ts";
 import { type FirstMessageFigures, firstMessageScenario } from "./first-messages.ts";
-import { cpuAvailable, readStat } from "./cpu.ts";
+import { cpuAvailable } from "./cpu.ts";
 import { type Bench, onScalePlan, pct, scratchDatabase } from "./harness.ts";
 import { chaosRows, throughputRows } from "./report.ts";
 import { fmt, printTable, type Row, statusList } from "./table.ts";
@@ -82,10 +82,7 @@ if (args["pg-server"]) {
   const scratch = await scratchDatabase(args["pg-server"]);
   databaseUrl = scratch.url;
   dropDatabase = scratch.drop;
-  // On this machine the server's CPU can be read from /proc: a backend's parent is the postmaster.
-  const backend = Number((await scratch.admin.query("select pg_backend_pid() as pid")).rows[0].pid);
-  const parent = readStat(`/proc/${backend}/stat`)?.ppid;
-  if (parent && /postgres|postmaster/.test(readStat(`/proc/${parent}/stat`)?.comm ?? "")) postmasterPid = parent;
+  postmasterPid = scratch.postmasterPid;
 }
 
 const stack = await startStack({

@@ -16,6 +16,17 @@ export interface OutboxMessage {
 
 const BATCH = 100;
 
+/** An outbox row as the queue carries it. */
+export const outboxMessage = (r: typeof outboxEvents.$inferSelect): OutboxMessage => ({
+  id: r.id,
+  tenant_id: r.tenantId,
+  type: r.type,
+  aggregate_type: r.aggregateType,
+  aggregate_id: r.aggregateId,
+  payload: r.payload,
+  created_at: r.createdAt.toISOString(),
+});
+
 /**
  * Moves a tenant's committed, unpublished outbox events onto the queue and marks them published.
  * Rows are claimed with SKIP LOCKED so two relays never send the same batch; if marking fails after a
@@ -31,20 +42,7 @@ export async function publishOutbox(db: Database, env: Env, tenantId: string): P
       .limit(BATCH)
       .for("update", { skipLocked: true });
     if (rows.length === 0) return 0;
-    await env.OUTBOX_QUEUE.sendBatch(
-      rows.map((r) => ({
-        body: {
-          id: r.id,
-          tenant_id: r.tenantId,
-          type: r.type,
-          aggregate_type: r.aggregateType,
-          aggregate_id: r.aggregateId,
-          payload: r.payload,
-          created_at: r.createdAt.toISOString(),
-        } satisfies OutboxMessage,
-        contentType: "json" as const,
-      })),
-    );
+    await env.OUTBOX_QUEUE.sendBatch(rows.map((r) => ({ body: outboxMessage(r), contentType: "json" as const })));
     await tx.update(outboxEvents).set({ publishedAt: sql`now()` }).where(inArray(outboxEvents.id, rows.map((r) => r.id)));
     return rows.length;
   });

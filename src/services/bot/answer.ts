@@ -22,7 +22,7 @@ import { claimOnce } from "../../queues/outbox-consumer";
 import { emitEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { contentText } from "../conversations/model";
-import type { OutboxMessage } from "../../queues/outbox-relay";
+import { type OutboxMessage, outboxMessage } from "../../queues/outbox-relay";
 import { callSummaryUpsert, recordEscalation, storeCallSummary } from "../escalations/escalations";
 import { channelFlowQuery, ensureDefaultFlow, flowStepsInsert, loadFlowVersion, recordFlowSteps, resolveFlowForChannel, runnable, type FlowVersionRow, type RunnableFlow } from "../flows/runtime";
 import { bookReservation } from "../reservations/reservations";
@@ -242,16 +242,15 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
         const steps = flowStepsInsert(q, { tenantId: turn.tenantId, conversationId: read.conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
         if (steps) add(steps);
         if (result.outcome === "ended") add(callSummaryUpsert(q, turn.tenantId, { conversation_id: read.conversation.id, ...cleanSummary(summaryOf(annotated, result)) }));
-        const queryRows = knowledge.flatMap((k) => (k.query ? [k.query] : []));
-        if (queryRows.length) add(q.insert(knowledgeQueries).values(queryRows));
-        const queryEvents = knowledge.flatMap((k) => k.events);
-        if (queryEvents.length)
+        if (knowledge.length) {
+          add(q.insert(knowledgeQueries).values(knowledge.map((k) => k.query)));
           index.knowledgeEvents = add(
             q
               .insert(outboxEvents)
-              .values(queryEvents.map((e) => ({ id: crypto.randomUUID(), ...e })))
-              .returning({ id: outboxEvents.id, tenantId: outboxEvents.tenantId, type: outboxEvents.type, aggregateType: outboxEvents.aggregateType, aggregateId: outboxEvents.aggregateId, payload: outboxEvents.payload, createdAt: outboxEvents.createdAt }),
+              .values(knowledge.flatMap((k) => k.events).map((e) => ({ id: crypto.randomUUID(), ...e })))
+              .returning(),
           );
+        }
       }
       return statements as unknown as readonly [BatchItem<"pg">];
     })) as unknown as unknown[];
@@ -265,9 +264,7 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
   const replies = index.replies === undefined ? [] : (out[index.replies] as Array<typeof messages.$inferSelect>);
   const outbound = index.events === undefined ? [] : eventsInOrder((out[index.events] as { rows: Array<{ events: OutboxMessage[] }> }).rows[0]?.events ?? [], replyIds);
   // A knowledge answer's (its query's, a model call's), published with the replies'.
-  const knowledgeEvents = index.knowledgeEvents === undefined ? [] : (out[index.knowledgeEvents] as Array<typeof outboxEvents.$inferSelect>).map(
-    (e): OutboxMessage => ({ id: e.id, tenant_id: e.tenantId, type: e.type, aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, payload: e.payload as Record<string, unknown>, created_at: new Date(e.createdAt).toISOString() }),
-  );
+  const knowledgeEvents = index.knowledgeEvents === undefined ? [] : (out[index.knowledgeEvents] as Array<typeof outboxEvents.$inferSelect>).map(outboxMessage);
   const events = [...outbound, ...knowledgeEvents];
   return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies, annotated: annotatedLive, events };
 }

@@ -70,14 +70,14 @@ function queryRecord(tenantId: string, origin: QueryOrigin, q: Logged): Knowledg
   };
 }
 
-/** What a knowledge query leaves to write: its analytics row, if recorded, and its outbox events. */
+/** What a knowledge query leaves to write: its analytics row and its outbox events. */
 export interface KnowledgeRecord {
-  query?: typeof knowledgeQueries.$inferInsert;
+  query: typeof knowledgeQueries.$inferInsert;
   events: OutboxEventInput[];
 }
 
 async function writeRecord(tx: Tx, r: KnowledgeRecord) {
-  if (r.query) await tx.insert(knowledgeQueries).values(r.query);
+  await tx.insert(knowledgeQueries).values(r.query);
   await emitEvents(tx, r.events);
 }
 
@@ -193,17 +193,17 @@ export async function answerKnowledge({ ctx, input, origin = { source: "api" } }
 export function knowledgePortFor(ctx: ServiceContext, tx: Tx, tenantId: string, origin: { conversationId: string | null; channel: string | null; unrecorded?: boolean }) {
   const backend = backendOf(ctx);
   return async (q: { question: string; language: string }) => {
-    const question = q.question.trim().slice(0, 1000);
-    if (!question) return null;
+    const input = portQuestion(q);
+    if (!input) return null;
     // In a savepoint: a failed search must not abort the turn's transaction (the flow takes on_no_answer).
-    const a = await tx.transaction((sp) => runAnswer(sp as unknown as Tx, backend, ctx.log, tenantId, { question, ...(/^[a-z]{2}$/.test(q.language) && { language: q.language }) }, { source: "bot", publicOnly: true, ...origin }));
+    const a = await tx.transaction((sp) => runAnswer(sp as unknown as Tx, backend, ctx.log, tenantId, input, { source: "bot", publicOnly: true, ...origin }));
     return portAnswer(a);
   };
 }
 
 /**
- * The same port for a turn that commits in one round trip: the search reads without a transaction (a
- * round trip per statement, nothing held open while it runs or while a model writes the answer), and
+ * The same port for a turn that commits in one round trip: the search reads without a transaction
+ * (`Database.reader`: nothing held open while it runs or while a model writes the answer), and
  * what it leaves to write is added to `records`, for the turn's commit: a turn that does not commit
  * (superseded, or taken already) leaves no analytics row and meters nothing.
  */
@@ -211,13 +211,20 @@ export function oneTripKnowledgePort(ctx: ServiceContext, tenantId: string, orig
   const backend = backendOf(ctx);
   const reader = ctx.db.reader({ tenantId });
   return async (q: { question: string; language: string }) => {
-    const question = q.question.trim().slice(0, 1000);
-    if (!question) return null;
-    const a = await answerWith(reader, backend, ctx.log, tenantId, { question, ...(/^[a-z]{2}$/.test(q.language) && { language: q.language }) }, { source: "bot", publicOnly: true, ...origin }, (r) => {
+    const input = portQuestion(q);
+    if (!input) return null;
+    const a = await answerWith(reader, backend, ctx.log, tenantId, input, { source: "bot", publicOnly: true, ...origin }, (r) => {
       records.push(r);
     });
     return portAnswer(a);
   };
+}
+
+/** The flow's question as the answer's input: none when empty, its language only when a code. */
+function portQuestion(q: { question: string; language: string }): AnswerInput | null {
+  const question = q.question.trim().slice(0, 1000);
+  if (!question) return null;
+  return { question, ...(/^[a-z]{2}$/.test(q.language) && { language: q.language }) };
 }
 
 /** What the flow sees of an answer: only a confident one, with its citations. */
