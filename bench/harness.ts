@@ -111,6 +111,22 @@ export function cpuMeter(b: Pick<Bench, "stack" | "realServer" | "postmasterPid"
 }
 
 /**
+ * Waits until the stack is quiet: a second in which its processes used less than `quietMsPerS` of CPU
+ * (the trailing work of a phase — bot turns, consumers, alarms — has ended), at most `timeoutMs`. A
+ * phase measured before that would be charged for the last one's work, and a floor measured then
+ * would not be the floor. Answers the seconds it waited.
+ */
+export async function settle(b: Pick<Bench, "stack" | "realServer" | "postmasterPid">, quietMsPerS = 150, timeoutMs = 60_000): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const meter = cpuMeter(b);
+    await sleep(1000);
+    if (cpuTotal(meter()) < quietMsPerS) break;
+  }
+  return (Date.now() - start) / 1000;
+}
+
+/**
  * A fresh database on a real PostgreSQL server (`--pg-server`) for one bench run; `drop` removes it,
  * forcibly, and closes the admin connection that made it. `postmasterPid` when the server runs on this
  * machine: its CPU can then be read from /proc (a backend's parent is the postmaster).

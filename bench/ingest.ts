@@ -23,6 +23,8 @@
 //   --poison-rate 0.01  (chaos) share of inputs that are poison: NUL, lone surrogate, timestamp ±1e20
 //   --outage-s 10       (chaos) how long the bridge refuses and cuts database connections
 //   --drain-s 180       (chaos) how long to wait after the run for everything acknowledged to settle
+//   --profile FILE      take a CPU profile of the Worker's isolate during the unpaced ingest run, write it
+//                       to FILE (.cpuprofile) and print where its time went
 //
 // CPU figures are utime+stime from /proc of every process of the stack: the workerd processes under
 // wrangler dev (and wrangler itself), and Postgres — the real server's processes with --pg-server, or
@@ -55,6 +57,7 @@ const { values: args } = parseArgs({
     "pg-server": { type: "string" },
     "db-latency": { type: "string", default: "0" },
     chaos: { type: "boolean", default: false },
+    profile: { type: "string" },
     "poison-rate": { type: "string", default: "0.01" },
     "outage-s": { type: "string", default: "10" },
     "drain-s": { type: "string", default: "180" },
@@ -136,7 +139,7 @@ try {
     printErrors(figures.flatMap((f) => f.lastErrors));
   } else {
     const figures = [];
-    for (const latency of LATENCIES) figures.push(await throughputScenario(bench, latency, { count: COUNT, rate: RATE, concurrency: CONCURRENCY, dupRate: DUP_RATE }));
+    for (const latency of LATENCIES) figures.push(await throughputScenario(bench, latency, { count: COUNT, rate: RATE, concurrency: CONCURRENCY, dupRate: DUP_RATE, profile: args.profile }));
     printTable(
       `Parley ingest benchmark — ${COUNT} messages (+${figures[0]!.paced.duplicatesSent} provider retries), ${CUSTOMERS} customers, concurrency ${CONCURRENCY}\n(local: wrangler dev / workerd, ${where}; ${machine})`,
       columns,

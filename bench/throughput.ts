@@ -2,13 +2,16 @@
 // connections, CPU per message) beside the same paced load on `/ping`, then the same unpaced load on
 // both (throughput against the runtime's floor).
 import type { LoadRequest, LoadResult } from "./load-driver.ts";
-import { type Bench, type CpuSplit, cpuMeter, drain, drive, makeJobs, requestCount, sleep } from "./harness.ts";
+import { type Bench, type CpuSplit, cpuMeter, drain, drive, makeJobs, requestCount, settle, sleep } from "./harness.ts";
+import { startCpuProfile } from "./profile.ts";
 
 export interface ThroughputOptions {
   count: number;
   rate: number;
   concurrency: number;
   dupRate: number;
+  /** Take a CPU profile of the Worker's isolate during the unpaced ingest run and write it here. */
+  profile?: string;
 }
 
 export interface PhaseFigures {
@@ -53,6 +56,8 @@ async function ingestPhase(b: Bench, prefix: string, o: ThroughputOptions, rate?
   const run = await drive(b, jobs, o.concurrency, rate);
   // The work behind the 200 (thread objects persisting, groups flushing) is part of each message's cost.
   const stored = await drain(b, prefix, distinct);
+  // ...and so are the bot's turns and the consumers behind it: measured until the stack is quiet.
+  await settle(b);
   const cpu = meter();
   const after = structuredClone(b.stack.bridge.stats);
   const groups = Number((await b.db.query("select count(*)::int as n from message_groups where channel_id = $1 and created_at >= $2", [b.channelId, since])).rows[0].n);
@@ -89,6 +94,7 @@ export async function throughputScenario(b: Bench, latencyMs: number, o: Through
   const warm = makeJobs(b, 50, `warm-${tag}`, 0);
   await drive(b, warm.jobs, 4);
   await drain(b, `warm-${tag}`, warm.distinct, 30_000);
+  await settle(b);
 
   const idleMeter = cpuMeter(b);
   await sleep(2000);
@@ -102,6 +108,8 @@ export async function throughputScenario(b: Bench, latencyMs: number, o: Through
   const pacedPing = await pingPhase(b, sent, o.concurrency, o.rate);
   const floodPing = await pingPhase(b, sent, o.concurrency);
   const paced = await ingestPhase(b, `paced-${tag}`, o, o.rate);
+  const stopProfile = o.profile ? await startCpuProfile(b.stack.inspectorPort, o.profile) : undefined;
   const flood = await ingestPhase(b, `flood-${tag}`, o);
+  if (stopProfile) console.log(await stopProfile());
   return { latencyMs, idleCpuPerSecond, paced, pacedPing, flood, floodPing };
 }

@@ -6,6 +6,7 @@ import { createLogger } from "../src/lib/log";
 import type { ServiceContext } from "../src/services/context";
 import { runAutomation } from "../src/services/automation/engine";
 import { openRuleSecret } from "../src/services/automation/secret";
+import { runQueue } from "./billing-harness";
 import { apiMessage, botSettled, createApiChannel, eventually, postSigned } from "./channel-harness";
 import { call, createHarness, createTenant, expectError, expectStatus, ownerQuery, type TenantHandle } from "./harness";
 
@@ -64,6 +65,31 @@ describe("automation rules", () => {
     expectError(await call("GET", `/v1/automation-rules/${created.body.id}/runs`, { token: foreign.owner.token }), 404, "NOT_FOUND");
     expectStatus(await call("DELETE", `/v1/automation-rules/${created.body.id}`, { token: t.owner.token }), 204);
     expectError(await call("GET", `/v1/automation-rules/${created.body.id}`, { token: t.owner.token }), 404, "NOT_FOUND");
+  });
+
+  it("tells each event of one queue delivery what applies to it: first messages run conversation.created rules, every message its own", async () => {
+    const t = await createTenant();
+    const a = await quietConversation(t, "cust-a");
+    expectStatus(await postSigned(a.ch, apiMessage({ from: { id: "cust-a" }, text: "And another thing" })), 200);
+    const b = await quietConversation(t, "cust-b");
+    const events = await eventually(async () => {
+      const rows = await ownerQuery("select id, tenant_id, type, aggregate_type, aggregate_id, payload, created_at from outbox_events where tenant_id = $1 and type = 'message.received' order by created_at", [t.id]);
+      expect(rows).toHaveLength(3);
+      return rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() }));
+    });
+    // Rules made after the events first went by: redelivered in one batch, each event runs them now.
+    const rule = async (trigger: string) => {
+      const res = await call("POST", "/v1/automation-rules", { token: t.owner.token, body: { name: trigger, trigger, actions: [{ type: "add_label", label: trigger }], cooldown_s: 0 } });
+      expectStatus(res, 201);
+      return res.body.id as string;
+    };
+    const created = await rule("conversation.created");
+    const received = await rule("message.received");
+    const delivered = await runQueue("parley-outbox", events);
+    expect(delivered.explicitAcks, JSON.stringify(delivered)).toHaveLength(3);
+    const conversationsOf = async (ruleId: string) => (await runsOf(t, ruleId)).map((r) => r.conversation_id).sort();
+    expect(await conversationsOf(created)).toEqual([a.conversationId, b.conversationId].sort());
+    expect(await conversationsOf(received)).toEqual([a.conversationId, a.conversationId, b.conversationId].sort());
   });
 
   it("a breach fires a rule that raises the priority and notes it; the run is logged", async () => {

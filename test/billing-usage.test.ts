@@ -28,6 +28,23 @@ describe("usage metering", () => {
     expect(res.body, res.text).toMatchObject({ usage: { messages: 2 }, reported: { messages: 0 } });
   });
 
+  it("counts an event queued across a period change on the period it happened in, once", async () => {
+    const t = await createTenant();
+    const now = new Date();
+    const thisMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    await ownerQuery("insert into usage_counters (tenant_id, meter, period_start, quantity) values ($1, 'messages', $2, 3)", [t.id, lastMonth.toISOString()]);
+    const [late, current] = await insertMessageEvents(t.id, 2);
+    // Written on the last day of the previous period, delivered after the period changed.
+    const queued = { ...late!, created_at: new Date(thisMonth.getTime() - 3600_000).toISOString() };
+    await runQueue("parley-outbox", [queued, current!]);
+    await runQueue("parley-outbox", [queued]);
+    expect((await counters(t.id)).map((c) => [new Date(c.period_start).toISOString(), c.quantity])).toEqual([
+      [lastMonth.toISOString(), "4"],
+      [thisMonth.toISOString(), "1"],
+    ]);
+  });
+
   it("reports a subscribed workspace's messages to Stripe in batches, identified by their outbox event ids", async () => {
     const t = await createTenant();
     const { customer } = await subscribe(t);

@@ -10,6 +10,18 @@ import type { OutboxMessage } from "./outbox-relay";
 export interface HandlerContext {
   ctx: ServiceContext;
   event: OutboxMessage;
+  /** The delivery this event came in, shared by its handlers (see BatchShared); absent when called alone. */
+  batch?: BatchShared;
+}
+
+/**
+ * One queue delivery's events and a memo their handlers share: a read that many events of a delivery
+ * need (automation's "what applies") is made once for all of them, a round trip per delivery instead
+ * of one per event. What the memo holds is a promise, so lanes running side by side wait for one read.
+ */
+export interface BatchShared {
+  events: readonly OutboxMessage[];
+  memo: Map<string, Promise<unknown>>;
 }
 
 /** One consumer per event type. Handlers must be idempotent: use `claimOnce` or the domain's own state. */
@@ -39,11 +51,12 @@ export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env
     lanes.set(key, [...(lanes.get(key) ?? []), message]);
   }
   const queue = [...lanes.values()];
+  const shared: BatchShared = { events: batch.messages.map((m) => m.body), memo: new Map() };
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
       const db = new Database(config);
       try {
-        for (const message of lane) await handleOne(message, { config, env, db, log });
+        for (const message of lane) await handleOne(message, { config, env, db, log }, shared);
       } finally {
         await db.close();
       }
@@ -55,7 +68,7 @@ export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env
 /** Lanes of one batch handled at once (each holds a database connection while it works). */
 const MAX_LANES = 8;
 
-async function handleOne(message: Message<OutboxMessage>, deps: { config: ServiceContext["config"]; env: Env; db: Database; log: ServiceContext["log"] }) {
+async function handleOne(message: Message<OutboxMessage>, deps: { config: ServiceContext["config"]; env: Env; db: Database; log: ServiceContext["log"] }, batch: BatchShared) {
   const event = message.body;
   const handler = OUTBOX_HANDLERS[event.type];
   if (!handler) {
@@ -64,7 +77,7 @@ async function handleOne(message: Message<OutboxMessage>, deps: { config: Servic
   }
   const ctx: ServiceContext = { requestId: `outbox:${event.id}`, ...deps, tenantId: event.tenant_id, actor: { type: "system", name: `outbox:${event.type}` } };
   try {
-    await handler({ ctx, event });
+    await handler({ ctx, event, batch });
     message.ack();
   } catch (err) {
     // Exponential backoff; after max_retries the queue moves it to the dead-letter queue.

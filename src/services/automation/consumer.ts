@@ -1,8 +1,9 @@
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { automationRules, conversations, messages, type AutomationTrigger } from "../../db/schema";
-import type { OutboxHandler } from "../../queues/outbox-consumer";
-import { refreshConversationSla, slaMayApplyQuery } from "../sla/clocks";
+import type { HandlerContext, OutboxHandler } from "../../queues/outbox-consumer";
+import type { OutboxMessage } from "../../queues/outbox-relay";
+import { refreshConversationSla, slaMayApplyToQuery } from "../sla/clocks";
 import { scheduleTimers } from "../sla/policies";
 import { runAutomation, type AutomationEvent, type SlaWake } from "./engine";
 import { sendRuleWebhook } from "./webhook";
@@ -16,7 +17,7 @@ const ConversationPayload = z.object({ conversation_id: z.string().uuid() });
 const MessagePayload = z.object({ message_id: z.string().uuid(), conversation_id: z.string().uuid() });
 
 /** Re-clocks the conversation and hands its thread object the next wake-up. */
-async function reclock(ctx: Parameters<OutboxHandler>[0]["ctx"], tenantId: string, conversationId: string): Promise<SlaWake[]> {
+async function reclock(ctx: HandlerContext["ctx"], tenantId: string, conversationId: string): Promise<SlaWake[]> {
   const r = await ctx.db.scoped({ tenantId }, (tx) => refreshConversationSla(tx, tenantId, conversationId));
   return r ? [{ threadKey: r.facts.threadKey, conversationId, at: r.nextCheckAt }] : [];
 }
@@ -27,33 +28,98 @@ async function wake(ctx: Parameters<OutboxHandler>[0]["ctx"], tenantId: string, 
   await scheduleTimers(ctx, tenantId, [...last.values()]);
 }
 
+/** What an event can set in motion (see whatApplies). */
+interface Applies {
+  clocked: boolean;
+  triggers: Set<AutomationTrigger>;
+  first: boolean;
+}
+
+/** The events whose handlers ask what applies, and what each asks about. */
+const ASKS: Record<string, (e: OutboxMessage) => { conversationId: string; triggers: AutomationTrigger[]; messageId?: string } | undefined> = {
+  "message.received": (e) => {
+    const p = MessagePayload.safeParse(e.payload);
+    return p.success ? { conversationId: p.data.conversation_id, triggers: ["conversation.created", "message.received"], messageId: p.data.message_id } : undefined;
+  },
+  "conversation.state_changed": (e) => {
+    const p = ConversationPayload.safeParse(e.payload);
+    return p.success ? { conversationId: p.data.conversation_id, triggers: ["conversation.state_changed"] } : undefined;
+  },
+  "conversation.assigned": (e) => {
+    const p = ConversationPayload.safeParse(e.payload);
+    return p.success ? { conversationId: p.data.conversation_id, triggers: ["conversation.assigned"] } : undefined;
+  },
+};
+
 /**
- * What an event can set in motion, read in one round trip before anything is locked: whether the
- * conversation can have an SLA clock, which of `triggers` have enabled rules, and (for a message)
- * whether it is the conversation's first. A workspace without rules or policies stops here; the
- * transactions below still decide everything for the ones that have them.
+ * What events can set in motion, read in one round trip before anything is locked: which of their
+ * conversations can have an SLA clock, which of their triggers have enabled rules, and which of their
+ * messages are their conversation's first. A workspace without rules or policies stops here; the
+ * transactions after it still decide everything for the ones that have them.
  */
-async function whatApplies(ctx: Parameters<OutboxHandler>[0]["ctx"], tenantId: string, conversationId: string, triggers: AutomationTrigger[], messageId?: string) {
-  const [clock, rules, first] = (await ctx.db.batch({ tenantId }, (q) => [
-    q.execute(slaMayApplyQuery(tenantId, conversationId)),
+async function readApplies(ctx: HandlerContext["ctx"], tenantId: string, asks: Array<{ conversationId: string; triggers: AutomationTrigger[]; messageId?: string }>): Promise<Applies[]> {
+  const conversationIds = [...new Set(asks.map((a) => a.conversationId))];
+  const triggers = [...new Set(asks.flatMap((a) => a.triggers))];
+  const messageIds = [...new Set(asks.flatMap((a) => (a.messageId ? [a.messageId] : [])))];
+  const [clock, rules, firsts] = (await ctx.db.batch({ tenantId }, (q) => [
+    q.execute(slaMayApplyToQuery(tenantId, conversationIds)),
     q
       .selectDistinct({ trigger: automationRules.trigger })
       .from(automationRules)
       .where(and(eq(automationRules.tenantId, tenantId), inArray(automationRules.trigger, triggers), eq(automationRules.enabled, true))),
-    q
-      .select({ first: sql<boolean>`not exists (select 1 from ${messages} m where m.conversation_id = ${messages.conversationId} and m.sequence < ${messages.sequence})` })
-      .from(messages)
-      .where(messageId ? eq(messages.id, messageId) : sql`false`),
-  ])) as unknown as [{ rows: Array<{ clocked: boolean }> }, Array<{ trigger: AutomationTrigger }>, Array<{ first: boolean }>];
-  return { clocked: clock.rows[0]?.clocked === true, triggers: new Set(rules.map((r) => r.trigger)), first: first[0]?.first === true };
+    // Raw, with its aliases spelled out: in a one-table select Drizzle leaves columns unqualified, and
+    // an unqualified column inside the subquery would name the subquery's own row (always "first").
+    q.execute(
+      messageIds.length > 0
+        ? sql`select o.id, not exists (select 1 from messages e where e.conversation_id = o.conversation_id and e.sequence < o.sequence) as first
+            from messages o where o.id = any(${`{${messageIds.join(",")}}`}::uuid[])`
+        : sql`select null::uuid as id, false as first where false`,
+    ),
+  ])) as unknown as [{ rows: Array<{ conversation_id: string }> }, Array<{ trigger: AutomationTrigger }>, { rows: Array<{ id: string; first: boolean }> }];
+  const clocked = new Set(clock.rows.map((r) => r.conversation_id));
+  const enabled = new Set(rules.map((r) => r.trigger));
+  const first = new Set(firsts.rows.filter((r) => r.first).map((r) => r.id));
+  return asks.map((a) => ({ clocked: clocked.has(a.conversationId), triggers: new Set(a.triggers.filter((t) => enabled.has(t))), first: a.messageId !== undefined && first.has(a.messageId) }));
+}
+
+/**
+ * What applies to this event. Asked for every event of its delivery that asks (the same tenant's) at
+ * once, the first time one of them asks: a delivery of many messages makes one read, not one each.
+ * Reading early changes nothing that matters: rules and policies are decided again under lock below,
+ * and a message's being first, or a conversation's clock, cannot change between the events of one
+ * delivery (only a policy, created through the API, starts a clock).
+ */
+async function whatApplies(h: HandlerContext): Promise<Applies | undefined> {
+  const { ctx, event, batch } = h;
+  const own = ASKS[event.type]?.(event);
+  if (!own) return undefined;
+  if (!batch) return (await readApplies(ctx, event.tenant_id, [own]))[0];
+  const key = `automation:applies:${event.tenant_id}`;
+  let all = batch.memo.get(key) as Promise<Map<string, Applies>> | undefined;
+  if (!all) {
+    const events = batch.events.filter((e) => e.tenant_id === event.tenant_id && ASKS[e.type]);
+    const asked = events.flatMap((e) => {
+      const a = ASKS[e.type]!(e);
+      return a ? [{ id: e.id, ask: a }] : [];
+    });
+    all = readApplies(
+      ctx,
+      event.tenant_id,
+      asked.map((a) => a.ask),
+    ).then((r) => new Map(asked.map((a, i) => [a.id, r[i]!])));
+    batch.memo.set(key, all);
+  }
+  // A failed shared read is this event's failure (it retries alone); one missing from it is read alone.
+  return (await all).get(event.id) ?? (await readApplies(ctx, event.tenant_id, [own]))[0];
 }
 
 /** `message.received` → the SLA clock (a customer turn starts or continues), then rules; the first message also runs `conversation.created` rules. */
-export const onMessageReceived: OutboxHandler = async ({ ctx, event }) => {
+export const onMessageReceived: OutboxHandler = async (h) => {
+  const { ctx, event } = h;
   const p = MessagePayload.safeParse(event.payload);
   if (!p.success) return;
   const tenantId = event.tenant_id;
-  const applies = await whatApplies(ctx, tenantId, p.data.conversation_id, ["conversation.created", "message.received"], p.data.message_id);
+  const applies = (await whatApplies(h))!;
   const wakes = applies.clocked ? await reclock(ctx, tenantId, p.data.conversation_id) : [];
   const base = { conversationId: p.data.conversation_id, messageId: p.data.message_id, payload: event.payload };
   if (applies.first && applies.triggers.has("conversation.created")) wakes.push(...(await runAutomation(ctx, tenantId, { ...base, trigger: "conversation.created", eventId: `${event.id}:created` })));
@@ -62,12 +128,13 @@ export const onMessageReceived: OutboxHandler = async ({ ctx, event }) => {
 };
 
 /** `conversation.state_changed` / `conversation.assigned` → the clock pauses, resumes or stops; then rules. */
-export const onConversationChanged: OutboxHandler = async ({ ctx, event }) => {
+export const onConversationChanged: OutboxHandler = async (h) => {
+  const { ctx, event } = h;
   const p = ConversationPayload.safeParse(event.payload);
   if (!p.success) return;
   const tenantId = event.tenant_id;
   const trigger = event.type === "conversation.assigned" ? "conversation.assigned" : "conversation.state_changed";
-  const applies = await whatApplies(ctx, tenantId, p.data.conversation_id, [trigger]);
+  const applies = (await whatApplies(h))!;
   const wakes = applies.clocked ? await reclock(ctx, tenantId, p.data.conversation_id) : [];
   if (applies.triggers.has(trigger)) wakes.push(...(await runAutomation(ctx, tenantId, { trigger, eventId: event.id, conversationId: p.data.conversation_id, payload: event.payload })));
   await wake(ctx, tenantId, wakes);

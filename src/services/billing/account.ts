@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client";
+import type { Database, Tx } from "../../db/client";
 import { billingAccounts, subscriptions, tenants } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { GRACE_DAYS, planById, TRIAL_DAYS, type Plan } from "../../../tenants/plans";
@@ -32,19 +32,31 @@ function implicitAccount(tenantId: string, createdAt: Date): AccountRow {
   };
 }
 
+/** Live subscriptions first, then the newest: one row answers both "current plan" and "what ended". */
+const LIVE_FIRST = [sql`${subscriptions.status} in ('active','trialing','past_due','unpaid','paused') desc`, desc(subscriptions.currentPeriodStart), desc(subscriptions.createdAt)];
+
+function snapshotOf(tenantId: string, tenant: { createdAt: Date } | undefined, account: AccountRow | undefined, subscription: SubscriptionRow | undefined): BillingSnapshot {
+  if (!tenant) throw notFound("Workspace");
+  const live = subscription && isLive(subscription.status) ? subscription : undefined;
+  return { tenantId, account: account ?? implicitAccount(tenantId, tenant.createdAt), stored: !!account, subscription, plan: planById(live?.plan ?? "trial") };
+}
+
 export async function loadSnapshot(tx: Tx, tenantId: string): Promise<BillingSnapshot> {
   const [tenant] = await tx.select({ createdAt: tenants.createdAt }).from(tenants).where(eq(tenants.id, tenantId)).limit(1);
   if (!tenant) throw notFound("Workspace");
   const [account] = await tx.select().from(billingAccounts).where(eq(billingAccounts.tenantId, tenantId)).limit(1);
-  // Live subscriptions first, then the newest: one row answers both "current plan" and "what ended".
-  const [subscription] = await tx
-    .select()
-    .from(subscriptions)
-    .where(eq(subscriptions.tenantId, tenantId))
-    .orderBy(sql`${subscriptions.status} in ('active','trialing','past_due','unpaid','paused') desc`, desc(subscriptions.currentPeriodStart), desc(subscriptions.createdAt))
-    .limit(1);
-  const live = subscription && isLive(subscription.status) ? subscription : undefined;
-  return { tenantId, account: account ?? implicitAccount(tenantId, tenant.createdAt), stored: !!account, subscription, plan: planById(live?.plan ?? "trial") };
+  const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.tenantId, tenantId)).orderBy(...LIVE_FIRST).limit(1);
+  return snapshotOf(tenantId, tenant, account, subscription);
+}
+
+/** loadSnapshot's reads in one round trip, outside any transaction: for a decision nothing is locked for. */
+export async function readSnapshot(db: Database, tenantId: string): Promise<BillingSnapshot> {
+  const [[tenant], [account], [subscription]] = await db.batch({ tenantId }, (q) => [
+    q.select({ createdAt: tenants.createdAt }).from(tenants).where(eq(tenants.id, tenantId)).limit(1),
+    q.select().from(billingAccounts).where(eq(billingAccounts.tenantId, tenantId)).limit(1),
+    q.select().from(subscriptions).where(eq(subscriptions.tenantId, tenantId)).orderBy(...LIVE_FIRST).limit(1),
+  ]);
+  return snapshotOf(tenantId, tenant, account, subscription);
 }
 
 /** Writes the implicit account (first checkout, first webhook); a concurrent writer's row wins harmlessly. */

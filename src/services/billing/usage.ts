@@ -1,10 +1,10 @@
-import { and, desc, eq, lte, sql } from "drizzle-orm";
+import { and, desc, eq, lte, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { processedEvents, usageCounters } from "../../db/schema";
-import type { OutboxHandler } from "../../queues/outbox-consumer";
+import type { HandlerContext, OutboxHandler } from "../../queues/outbox-consumer";
 import type { OutboxMessage } from "../../queues/outbox-relay";
 import { METER_EVENT_NAMES, METERS, type Meter } from "../../../tenants/plans";
-import { currentPeriod, liveSubscription, loadSnapshot, type BillingSnapshot } from "./account";
+import { currentPeriod, liveSubscription, readSnapshot, type BillingSnapshot } from "./account";
 
 /**
  * Which outbox events are billable units, and of which meter. Adding a meter later (an AI call, a
@@ -28,23 +28,6 @@ export interface UsageReport extends OutboxMessage {
 export const countedBy = (meter: Meter) => `usage:${meter}`;
 export const reportedBy = (meter: Meter) => `usage-report:${meter}`;
 
-/**
- * The counter row an event belongs to: the current period if the event happened in it, otherwise the
- * latest earlier row (an event queued across a period change). Deterministic on redelivery, so a
- * retried event lands on the row it was first counted in.
- */
-async function periodStartFor(tx: Tx, snap: BillingSnapshot, meter: Meter, at: Date): Promise<Date> {
-  const period = currentPeriod(snap, at);
-  if (at >= period.start) return period.start;
-  const [earlier] = await tx
-    .select({ start: usageCounters.periodStart })
-    .from(usageCounters)
-    .where(and(eq(usageCounters.tenantId, snap.tenantId), eq(usageCounters.meter, meter), lte(usageCounters.periodStart, at)))
-    .orderBy(desc(usageCounters.periodStart))
-    .limit(1);
-  return earlier?.start ?? period.start;
-}
-
 /** Billed only inside a paid subscription's period, and only for meters the plan puts a unit price on. */
 function billing(snap: BillingSnapshot, meter: Meter, periodStart: Date) {
   const sub = liveSubscription(snap);
@@ -54,39 +37,79 @@ function billing(snap: BillingSnapshot, meter: Meter, periodStart: Date) {
 }
 
 /**
- * Outbox consumer for billable events: counts the unit exactly once (processed_events, same
- * transaction as the increment) and hands it to the usage queue for reporting to Stripe. A redelivered
- * event re-sends its report unless Stripe already has it; duplicates there are dropped by identifier.
+ * Counts one event's unit exactly once, in one statement: processed_events claims it and the counter
+ * rises in the same statement, or not at all. The counter row is the period the event happened in:
+ * the current one, or for an event queued across a period change the latest earlier row (decided in
+ * SQL, the same on redelivery, so a retried event lands on the row it was first counted in). Answers
+ * that period, whether this delivery counted it, and whether Stripe already has it.
  */
-export const recordUsage: OutboxHandler = async ({ ctx, event }) => {
+function countOnceStatement(tenantId: string, meter: Meter, eventId: string, at: Date, periodStart: Date): SQL {
+  const start = periodStart.toISOString();
+  const happened = at.toISOString();
+  return sql`with p as (
+      select case when ${happened}::timestamptz >= ${start}::timestamptz then ${start}::timestamptz
+        else coalesce((select period_start from usage_counters where tenant_id = ${tenantId}::uuid and meter = ${meter} and period_start <= ${happened}::timestamptz order by period_start desc limit 1), ${start}::timestamptz)
+      end as start
+    ), fresh as (
+      insert into processed_events (tenant_id, consumer, event_id) values (${tenantId}::uuid, ${countedBy(meter)}, ${eventId})
+      on conflict do nothing returning event_id
+    ), bump as (
+      insert into usage_counters (tenant_id, meter, period_start, quantity)
+      select ${tenantId}::uuid, ${meter}, p.start, 1 from p where exists (select 1 from fresh)
+      on conflict (tenant_id, meter, period_start) do update set quantity = usage_counters.quantity + 1, updated_at = now()
+      returning 1
+    )
+    select (select start from p) as period_start, exists (select 1 from fresh) as fresh,
+      exists (select 1 from processed_events where tenant_id = ${tenantId}::uuid and consumer = ${reportedBy(meter)} and event_id = ${eventId}) as reported`;
+}
+
+/**
+ * The workspace's billing snapshot for this event: read once per queue delivery and tenant (its
+ * handlers share it), outside any transaction. The counting itself is decided in SQL, so a plan
+ * changing meanwhile only decides whether this unit's report goes to Stripe, as a moment earlier would.
+ */
+function snapshotFor(h: HandlerContext): Promise<BillingSnapshot> {
+  const tenantId = h.event.tenant_id;
+  if (!h.batch) return readSnapshot(h.ctx.db, tenantId);
+  const key = `billing:snapshot:${tenantId}`;
+  let snap = h.batch.memo.get(key) as Promise<BillingSnapshot> | undefined;
+  if (!snap) {
+    snap = readSnapshot(h.ctx.db, tenantId);
+    h.batch.memo.set(key, snap);
+    // A failed read is retried by the next delivery, not served to it from here.
+    snap.catch(() => h.batch?.memo.delete(key));
+  }
+  return snap;
+}
+
+/**
+ * Outbox consumer for billable events: counts the unit exactly once (processed_events, same
+ * statement as the increment) and hands it to the usage queue for reporting to Stripe. A redelivered
+ * event re-sends its report unless Stripe already has it; duplicates there are dropped by identifier.
+ * Two round trips over HTTP (the snapshot shared by the delivery's events, then the count), no
+ * transaction held open and no connection to set up.
+ */
+export const recordUsage: OutboxHandler = async (h) => {
+  const { ctx, event } = h;
   const meter = METERED_EVENTS[event.type];
   if (!meter) return;
   const tenantId = event.tenant_id;
   // Straight to the tenant scope, not withTenant: usage is a fact to record even for a suspended workspace.
-  const report = await ctx.db.scoped({ tenantId }, async (tx): Promise<UsageReport | undefined> => {
-    const snap = await loadSnapshot(tx, tenantId);
-    const periodStart = await periodStartFor(tx, snap, meter, new Date(event.created_at));
-    const fresh = await tx.insert(processedEvents).values({ tenantId, consumer: countedBy(meter), eventId: event.id }).onConflictDoNothing().returning({ id: processedEvents.eventId });
-    if (fresh.length > 0) {
-      await tx
-        .insert(usageCounters)
-        .values({ tenantId, meter, periodStart, quantity: 1 })
-        .onConflictDoUpdate({ target: [usageCounters.tenantId, usageCounters.meter, usageCounters.periodStart], set: { quantity: sql`${usageCounters.quantity} + 1`, updatedAt: sql`now()` } });
-    } else {
-      const [done] = await tx.select({ id: processedEvents.eventId }).from(processedEvents).where(and(eq(processedEvents.tenantId, tenantId), eq(processedEvents.consumer, reportedBy(meter)), eq(processedEvents.eventId, event.id))).limit(1);
-      if (done) return undefined;
-    }
-    const customer = billing(snap, meter, periodStart);
-    if (!customer) return undefined;
-    return {
-      ...event,
-      type: "usage.report",
-      aggregate_type: "usage",
-      aggregate_id: meter,
-      payload: { meter, period_start: periodStart.toISOString(), stripe_customer_id: customer, event_name: METER_EVENT_NAMES[meter] },
-    };
-  });
-  if (report) await ctx.env.USAGE_QUEUE.send(report, { contentType: "json" });
+  const snap = await snapshotFor(h);
+  const at = new Date(event.created_at);
+  const [row] = await ctx.db.oneTrip<{ period_start: string | Date; fresh: boolean; reported: boolean }>({ tenantId }, countOnceStatement(tenantId, meter, event.id, at, currentPeriod(snap, at).start));
+  if (!row || (!row.fresh && row.reported)) return;
+  const periodStart = new Date(row.period_start);
+  const customer = billing(snap, meter, periodStart);
+  if (!customer) return;
+  const report: UsageReport = {
+    ...event,
+    type: "usage.report",
+    aggregate_type: "usage",
+    aggregate_id: meter,
+    payload: { meter, period_start: periodStart.toISOString(), stripe_customer_id: customer, event_name: METER_EVENT_NAMES[meter] },
+  };
+  await ctx.env.USAGE_QUEUE.send(report, { contentType: "json" });
 };
 
 /** Registered in src/queues/handlers.ts. */

@@ -116,6 +116,12 @@ export function slaMayApplyQuery(tenantId: string, conversationId: string): SQL 
   return sql`select exists (select 1 from conversation_slas where conversation_id = ${conversationId}::uuid) or exists (select 1 from sla_policies where tenant_id = ${tenantId}::uuid and enabled) as clocked`;
 }
 
+/** Which of these conversations can have an SLA clock (as slaMayApplyQuery), as rows of `conversation_id`. */
+export function slaMayApplyToQuery(tenantId: string, conversationIds: string[]): SQL {
+  return sql`select c.id as conversation_id from unnest(${`{${conversationIds.join(",")}}`}::uuid[]) as c(id)
+    where exists (select 1 from conversation_slas s where s.conversation_id = c.id) or exists (select 1 from sla_policies where tenant_id = ${tenantId}::uuid and enabled)`;
+}
+
 /**
  * Brings one conversation's clock up to date inside the caller's transaction: chooses its policy
  * (first time, or `reselect` after a priority, team or policy change), settles the pause, stores the
