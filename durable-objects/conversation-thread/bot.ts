@@ -14,7 +14,7 @@ import type { FlowState } from "../../src/flows/interpreter";
 import { loadConfig, type Env } from "../../src/env";
 import { createLogger } from "../../src/lib/log";
 import { publishEvents, publishOutbox } from "../../src/queues/outbox-relay";
-import { answerTurn, type BotTurnResult } from "../../src/services/bot/answer";
+import { answerTurn, type BotTurnResult, type PreRead } from "../../src/services/bot/answer";
 import type { ServiceContext } from "../../src/services/context";
 
 export interface BotTimer {
@@ -32,16 +32,45 @@ export interface GroupReady {
 
 type Turn = { kind: "group"; group: GroupReady } | { kind: "timer"; timer: BotTimer };
 
-/** `fault` lets a test stop the object between the turn's commit and its own record of it (see injectFault). */
-export async function takeBotTurn(storage: DurableObjectStorage, env: Env, tenantId: string, turn: Turn, fault: (step: "afterBotCommit") => Promise<void> = async () => {}): Promise<BotTurnResult> {
+/** What a turn starts from, in this object's storage: undefined when the turn was taken already. */
+async function turnInputs(storage: DurableObjectStorage, turn: Turn) {
   const key = turn.kind === "group" ? turn.group.group_id : turn.timer.key;
-  // Taken already: that turn checked the SLA clock after it, so this one has nothing to check either.
-  if ((await storage.get(`x:bot:${key}`)) !== undefined) return { status: "already", replies: [], slaMayApply: false };
+  if ((await storage.get(`x:bot:${key}`)) !== undefined) return undefined;
   const conversationId = turn.kind === "group" ? turn.group.conversation_id : turn.timer.conversationId;
   const saved = await storage.get<{ conversationId: string; state: FlowState }>("bot:state");
   const state = saved?.conversationId === conversationId ? saved.state : undefined;
   const carry = turn.kind === "group" ? ((await storage.get<string[]>("bot:carry")) ?? []) : [];
   const messageIds = turn.kind === "group" ? [...new Set([...carry, ...turn.group.message_ids])] : [];
+  return { key, conversationId, state, messageIds };
+}
+
+/**
+ * What the turn of a group about to close will read, for the statement that closes it to carry (see
+ * flushGroup): undefined when that turn was taken already. The turn checks it is still its own.
+ */
+export async function groupTurnReading(storage: DurableObjectStorage, tenantId: string, group: GroupReady) {
+  const inputs = await turnInputs(storage, { kind: "group", group });
+  if (!inputs) return undefined;
+  const underWay = inputs.state !== undefined && inputs.state.done !== "ended";
+  return { underWay, messageIds: inputs.messageIds, turn: { tenantId, conversationId: inputs.conversationId, messageIds: inputs.messageIds } };
+}
+
+/**
+ * `fault` lets a test stop the object between the turn's commit and its own record of it (see
+ * injectFault). `preread`: the turn's reading, made ahead with its group's close.
+ */
+export async function takeBotTurn(
+  storage: DurableObjectStorage,
+  env: Env,
+  tenantId: string,
+  turn: Turn,
+  fault: (step: "afterBotCommit") => Promise<void> = async () => {},
+  preread?: PreRead,
+): Promise<BotTurnResult> {
+  const inputs = await turnInputs(storage, turn);
+  // Taken already: that turn checked the SLA clock after it, so this one has nothing to check either.
+  if (!inputs) return { status: "already", replies: [], slaMayApply: false };
+  const { key, conversationId, state, messageIds } = inputs;
 
   // A turn is stale once the customer wrote again: a newer group closed, or new messages wait.
   const isSuperseded = async () => {
@@ -58,7 +87,7 @@ export async function takeBotTurn(storage: DurableObjectStorage, env: Env, tenan
   const db = new Database(config, "parley-bot");
   const ctx: ServiceContext = { requestId: `bot:${key}`, config, env, db, log: createLogger({ bot: key, tenant_id: tenantId }, config.ENVIRONMENT === "test"), tenantId, actor: { type: "system", name: "bot" } };
   try {
-    const result = await answerTurn(ctx, { tenantId, conversationId, key, groupId: turn.kind === "group" ? turn.group.group_id : null, messageIds, ...(turn.kind === "timer" && { timer: true }), ...(state && { state }) }, isSuperseded);
+    const result = await answerTurn(ctx, { tenantId, conversationId, key, groupId: turn.kind === "group" ? turn.group.group_id : null, messageIds, ...(turn.kind === "timer" && { timer: true }), ...(state && { state }) }, isSuperseded, preread);
     await fault("afterBotCommit");
     const writes: Record<string, unknown> = { [`x:bot:${key}`]: Date.now() };
     const remove: string[] = [];

@@ -4,8 +4,8 @@ import { loadConfig, type Env } from "../../src/env";
 import { createLogger } from "../../src/lib/log";
 import type { OutboxMessage } from "../../src/queues/outbox-relay";
 import { toMessage } from "../../src/services/conversations/model";
-import type { BotTurnResult } from "../../src/services/bot/answer";
-import { dueBotTimer, takeBotTurn, type BotTimer, type GroupReady } from "./bot";
+import type { BotTurnResult, PreRead } from "../../src/services/bot/answer";
+import { dueBotTimer, groupTurnReading, takeBotTurn, type BotTimer, type GroupReady } from "./bot";
 import { closeGroup, describeFailure, refusalOf, setAside, storeBatch, type KnownThread, type PersistOutcome } from "./persist";
 import { acceptLiveSocket, closeWhere, onLiveMessage, openAgentSockets, sendToTag } from "./live-sockets";
 import { checkSlaSoon, nextSlaTimer, runDueSlaTimers, scheduleSlaTimer } from "./sla-timers";
@@ -46,17 +46,25 @@ export class ConversationThread extends DurableObject<Env> {
   private db?: Database;
   /** Bot turns run one at a time, in arrival order (at most one flow run per conversation). */
   private botTurns: Promise<unknown> = Promise.resolve();
+  /** Bot turns queued or running here: a turn read ahead must be the next one to run. */
+  private turnsInFlight = 0;
+  /** Whether a group's close also reads its bot turn; off after a close carrying one failed (retried bare). */
+  private readWithClose = true;
 
   /**
    * The bot's turn for a closed group, called by the `message_group.ready` consumer. A redelivered
    * event, a retried call or a stale group changes nothing (see bot.ts).
    */
   async runBot(event: GroupReady): Promise<BotTurnResult["status"]> {
+    return this.groupTurn(event);
+  }
+
+  private async groupTurn(event: GroupReady, preread?: PreRead): Promise<BotTurnResult["status"]> {
     const meta = await this.ctx.storage.get<ThreadMeta>("meta");
     if (!meta) return "silent";
     // After the turn its priority or team may have changed: its SLA clock is checked, where it can have one.
     const check = () => checkSlaSoon(this.ctx.storage, event.conversation_id);
-    const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step))).catch(async (err: unknown) => {
+    const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step), preread)).catch(async (err: unknown) => {
       await check();
       throw err;
     });
@@ -71,15 +79,19 @@ export class ConversationThread extends DurableObject<Env> {
    * meanwhile, and a message it stores makes the turn stale). The `message_group.ready` event went out
    * all the same: it is the fallback when this object stops first, and finds the turn taken otherwise.
    */
-  private answerNow(meta: ThreadMeta, group: DebounceGroup) {
+  private answerNow(meta: ThreadMeta, group: DebounceGroup, preread?: PreRead) {
     if (!group.conversationId || group.messageIds.length === 0) return;
-    this.runBot({ group_id: group.id, conversation_id: group.conversationId, message_ids: group.messageIds }).catch((err: unknown) => {
+    // Read ahead only for the next turn to run: behind another, the reading could be out of date.
+    this.groupTurn({ group_id: group.id, conversation_id: group.conversationId, message_ids: group.messageIds }, this.turnsInFlight === 0 ? preread : undefined).catch((err: unknown) => {
       this.log(meta).warn("thread: bot turn failed here; the queued event retries it", { group_id: group.id, error: describeFailure(err) });
     });
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.botTurns.then(fn, fn);
+    this.turnsInFlight += 1;
+    const next = this.botTurns.then(fn, fn).finally(() => {
+      this.turnsInFlight -= 1;
+    });
     this.botTurns = next.catch(() => {});
     return next;
   }
@@ -153,8 +165,9 @@ export class ConversationThread extends DurableObject<Env> {
       // A group that was being flushed when an earlier attempt failed goes first (same id: no double).
       const flushing = await storage.get<DebounceGroup>("flushing");
       if (flushing) {
-        if (!(await this.flushGroup(meta, flushing))) return;
-        this.answerNow(meta, flushing);
+        const flushed = await this.flushGroup(meta, flushing);
+        if (!flushed) return;
+        this.answerNow(meta, flushing, flushed.preread);
       }
       const group = await storage.get<DebounceGroup>("group");
       const stillPending = [...(await storage.list<PendingMessage>({ prefix: "p:" })).values()].some((p) => p.groupId === group?.id);
@@ -162,8 +175,9 @@ export class ConversationThread extends DurableObject<Env> {
         // Moved aside first, so messages accepted while the flush awaits Postgres open a new group.
         await storage.put("flushing", group);
         await storage.delete("group");
-        if (!(await this.flushGroup(meta, group))) return;
-        this.answerNow(meta, group);
+        const flushed = await this.flushGroup(meta, group);
+        if (!flushed) return;
+        this.answerNow(meta, group, flushed.preread);
       }
       await this.scheduleNext();
       await this.pruneSeen();
@@ -305,31 +319,44 @@ export class ConversationThread extends DurableObject<Env> {
     }
   }
 
-  /** Closes a group: one statement, exactly one `message_group.ready`. False when it must be retried. */
-  private async flushGroup(meta: ThreadMeta, group: DebounceGroup): Promise<boolean> {
+  /**
+   * Closes a group: one statement, exactly one `message_group.ready`. Undefined when it must be retried.
+   * When no bot turn is under way here, the same round trip reads what the group's turn needs, which
+   * then starts at once (see answerNow).
+   */
+  private async flushGroup(meta: ThreadMeta, group: DebounceGroup): Promise<{ preread?: PreRead } | undefined> {
     const storage = this.ctx.storage;
     if (group.messageIds.length === 0) {
       // Every message was already in Postgres (provider retries across objects) or set aside: nothing to answer.
       await storage.delete("flushing");
-      return true;
+      return {};
     }
+    let preread: PreRead | undefined;
     try {
-      const events = await closeGroup(this.database(), meta, group);
+      const reading =
+        this.readWithClose && this.turnsInFlight === 0 && group.conversationId
+          ? await groupTurnReading(storage, meta.tenantId, { group_id: group.id, conversation_id: group.conversationId, message_ids: group.messageIds })
+          : undefined;
+      const closed = await closeGroup(this.database(), meta, group, reading);
+      preread = closed.preread;
       await this.fault("afterGroupCommit");
       // The newest closed group: a bot turn for any older one is stale (see bot.ts).
       const writes: Record<string, unknown> = { "bot:latest": group.id };
-      for (const e of events) writes[`e:${e.id}`] = e;
+      for (const e of closed.events) writes[`e:${e.id}`] = e;
       void storage.put(writes);
       await storage.delete("flushing");
+      this.readWithClose = true;
     } catch (err) {
+      // Retried without the reading, so a read that fails can never hold the group's close back.
+      this.readWithClose = false;
       const attempts = ((await storage.get<number>("retry")) ?? 0) + 1;
       await storage.put("retry", attempts);
       await storage.setAlarm(Date.now() + Math.min(MAX_RETRY_MS, 250 * 2 ** attempts));
       this.log(meta).warn("thread: closing the group failed; will retry", { attempts, error: describeFailure(err) });
-      return false;
+      return undefined;
     }
     await this.sendHeldEvents(meta);
-    return true;
+    return { preread };
   }
 
   private database(): Database {

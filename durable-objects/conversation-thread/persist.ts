@@ -4,6 +4,8 @@
  * input for good), and the reusable connection.
  */
 import type { Database } from "../../src/db/client";
+import type { OutboxMessage } from "../../src/queues/outbox-relay";
+import { type PreRead, toTurnRead, turnReadItems } from "../../src/services/bot/answer";
 import { closeGroupStatement, type CloseGroupRow } from "../../src/services/conversations/groups";
 import {
   resolveThreadStatements,
@@ -55,22 +57,38 @@ export async function storeBatch(db: Database, meta: ThreadMeta, rows: InboundRo
   return { contactId: resolved.contact_id, conversationId: resolved.conversation_id, stored: toStoredBatch(stored) };
 }
 
-export async function closeGroup(db: Database, meta: ThreadMeta, group: DebounceGroup) {
-  const [row] = await db.oneTrip<CloseGroupRow>(
-    { tenantId: meta.tenantId },
-    closeGroupStatement({
-      id: group.id,
-      threadKey: meta.threadKey,
-      tenantId: meta.tenantId,
-      conversationId: group.conversationId!,
-      channelId: meta.channelId,
-      contactId: group.contactId!,
-      messageIds: group.messageIds,
-      startedAt: group.startedAt,
-      hardDeadline: group.hardDeadline,
-    }),
-  );
-  return row?.events ?? [];
+/** A bot turn's reading to send with a group's close (see groupTurnReading). */
+export interface TurnReading {
+  underWay: boolean;
+  messageIds: string[];
+  turn: Parameters<typeof turnReadItems>[1];
+}
+
+/**
+ * Closes a group in one round trip. With `reading`, the same round trip reads what the group's bot
+ * turn needs (read-only statements after the close, in its transaction), so the turn that follows at
+ * once needs no round trip of its own to start.
+ */
+export async function closeGroup(db: Database, meta: ThreadMeta, group: DebounceGroup, reading?: TurnReading): Promise<{ events: OutboxMessage[]; preread?: PreRead }> {
+  const statement = closeGroupStatement({
+    id: group.id,
+    threadKey: meta.threadKey,
+    tenantId: meta.tenantId,
+    conversationId: group.conversationId!,
+    channelId: meta.channelId,
+    contactId: group.contactId!,
+    messageIds: group.messageIds,
+    startedAt: group.startedAt,
+    hardDeadline: group.hardDeadline,
+  });
+  const scope = { tenantId: meta.tenantId };
+  if (!reading) {
+    const [row] = await db.oneTrip<CloseGroupRow>(scope, statement);
+    return { events: row?.events ?? [] };
+  }
+  const [closed, ...read] = await db.batch(scope, (q) => [q.execute(statement), ...turnReadItems(q, reading.turn, reading.underWay)]);
+  const row = (closed as unknown as { rows: CloseGroupRow[] }).rows[0];
+  return { events: row?.events ?? [], preread: { underWay: reading.underWay, messageIds: reading.messageIds, read: toTurnRead(read) } };
 }
 
 export async function setAside(db: Database, meta: ThreadMeta, row: InboundRow, reason: string) {

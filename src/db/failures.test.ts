@@ -13,6 +13,8 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
     expect(isDatabaseUnavailable(new Error("WebSocket connection closed"))).toBe(true);
     expect(isDatabaseUnavailable(pgError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:5432"))).toBe(true);
+    // The HTTP driver's own wording when its fetch fails, whatever the runtime said underneath.
+    expect(isDatabaseUnavailable(new Error("Failed query: select 1", { cause: new Error("Error connecting to database: TypeError: internal error") }))).toBe(true);
   });
 
   it("does not count refusals or bugs", () => {

@@ -24,7 +24,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 const TRANSPORT_FAILURE =
-  /connection (terminated|refused|closed|ended|reset|timeout)|terminated unexpectedly|websocket|socket (hang up|closed|error)|network connection|fetch failed|could not connect|client has encountered a connection error|Client was closed|Connection terminated/i;
+  /connection (terminated|refused|closed|ended|reset|timeout)|terminated unexpectedly|websocket|socket (hang up|closed|error)|network connection|fetch failed|could not connect|client has encountered a connection error|Client was closed|Connection terminated|error connecting to database/i;
 
 /**
  * The constraint a unique violation (SQLSTATE 23505) in the failure's cause chain names, if there is

@@ -9,7 +9,7 @@ import { whyNotAuthentic } from "../../channels/verify";
 import { CHANNEL_TYPES, type ChannelType } from "../../db/schema";
 import { readCappedStream } from "../../lib/capped-stream";
 import { AppError } from "../../lib/errors";
-import { loadChannelForWebhook } from "../../services/channels/lookup";
+import { readChannelForWebhook } from "../../services/channels/lookup";
 import { ingestEmail } from "../../services/ingest/email";
 import { ingest, logDelivery } from "../../services/ingest/ingest";
 import type { AppEnv } from "../hono-env";
@@ -37,9 +37,7 @@ async function channelFor(c: C) {
   const { type, tenantId, channelId } = c.req.param() as { type: string; tenantId: string; channelId: string };
   if (!CHANNEL_TYPES.includes(type as ChannelType) || !UUID.test(tenantId) || !UUID.test(channelId)) throw new AppError("NOT_FOUND", "No such channel");
   const ctx = c.get("ctx");
-  const channel = await cachedChannel(`${tenantId}:${channelId}`, ctx.config.CHANNEL_CACHE_TTL_MS, () =>
-    ctx.db.scoped({ tenantId }, (tx) => loadChannelForWebhook(tx, channelId, ctx.config)),
-  );
+  const channel = await cachedChannel(`${tenantId}:${channelId}`, ctx.config.CHANNEL_CACHE_TTL_MS, () => readChannelForWebhook(ctx.db, tenantId, channelId, ctx.config));
   // A wrong type in the URL is a different endpoint: same 404 as a channel that does not exist.
   if (!channel || channel.type !== type) throw new AppError("NOT_FOUND", "No such channel");
   return channel;

@@ -12,7 +12,7 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { ReadDb, Tx } from "../../db/client";
+import type { HttpDb, ReadDb, Tx } from "../../db/client";
 import { uniqueViolation } from "../../db/failures";
 import { channels, contacts, conversations, knowledgeQueries, messageAnnotations, messages, outboxEvents, processedEvents, tenants } from "../../db/schema";
 import { run, type FlowInput, type FlowPorts, type FlowRunResult, type FlowState } from "../../flows/interpreter";
@@ -90,7 +90,7 @@ function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult) {
 type Conversation = typeof conversations.$inferSelect;
 
 /** What a turn reads before it decides anything: one round trip (see readTurn). */
-interface TurnRead {
+export interface TurnRead {
   conversation: Conversation;
   contact: typeof contacts.$inferSelect | undefined;
   channelType: string | null;
@@ -114,9 +114,10 @@ interface TurnPlan {
   prior: FlowState | undefined;
 }
 
-export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSuperseded: () => Promise<boolean>): Promise<BotTurnResult> {
+export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSuperseded: () => Promise<boolean>, preread?: PreRead): Promise<BotTurnResult> {
   const prior = turn.state?.done === "ended" ? undefined : turn.state;
-  const read = await readTurn(ctx, turn, prior !== undefined);
+  const underWay = prior !== undefined;
+  const read = preread && preread.underWay === underWay && sameIds(preread.messageIds, turn.messageIds) ? preread.read : await readTurn(ctx, turn, underWay);
   if (!read) return { status: "silent", reason: "conversation gone", replies: [] };
   const { conversation, contact, inbound } = read;
   const annotated = await annotateMessages(
@@ -139,16 +140,18 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
   return { ...result, slaMayApply: read.slaMayApply };
 }
 
+const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
 /**
- * The turn's reading in one round trip (a non-interactive batch): the conversation, its contact and
+ * The turn's reading, as statements for one round trip (a non-interactive batch): the conversation, its contact and
  * channel, the group's inbound messages, and the flow version it runs — for a flow under way the one
  * the conversation is pinned to, else the channel's published one (the other ids come from the
  * conversation row as subqueries).
  */
-async function readTurn(ctx: ServiceContext, turn: BotTurn, underWay: boolean): Promise<TurnRead | undefined> {
+export function turnReadItems(q: HttpDb, turn: Pick<BotTurn, "tenantId" | "conversationId" | "messageIds">, underWay: boolean) {
   const id = turn.conversationId;
   const of = (column: "contact_id" | "channel_id") => sql`(select ${sql.raw(column)} from conversations where id = ${id})`;
-  const [convRows, contactRows, channelRows, inbound, flowRows, clock] = (await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [
+  return [
     q.select().from(conversations).where(eq(conversations.id, id)),
     q.select().from(contacts).where(eq(contacts.id, of("contact_id"))),
     q.select({ type: channels.type }).from(channels).where(eq(channels.id, of("channel_id"))),
@@ -163,10 +166,29 @@ async function readTurn(ctx: ServiceContext, turn: BotTurn, underWay: boolean): 
         : channelFlowQuery(of("channel_id")),
     ),
     q.execute(slaMayApplyQuery(turn.tenantId, id)),
-  ])) as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, { rows: FlowVersionRow[] }, { rows: Array<{ clocked: boolean }> }];
+  ] as const;
+}
+
+/** The turn's reading from the results of turnReadItems' statements, in order. */
+export function toTurnRead(results: readonly unknown[]): TurnRead | undefined {
+  const [convRows, contactRows, channelRows, inbound, flowRows, clock] = results as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, { rows: FlowVersionRow[] }, { rows: Array<{ clocked: boolean }> }];
   const conversation = convRows[0];
   if (!conversation) return undefined;
   return { conversation, contact: contactRows[0], channelType: channelRows[0]?.type ?? null, inbound, flow: runnable(flowRows.rows[0]), slaMayApply: clock.rows[0]?.clocked !== false };
+}
+
+async function readTurn(ctx: ServiceContext, turn: BotTurn, underWay: boolean): Promise<TurnRead | undefined> {
+  return toTurnRead(await ctx.db.batch({ tenantId: turn.tenantId }, (q) => turnReadItems(q, turn, underWay)));
+}
+
+/**
+ * A turn's reading made ahead, in the round trip that closed its group (see the thread object's
+ * flushGroup): for the turn with these inputs only. A turn whose inputs differ reads again.
+ */
+export interface PreRead {
+  underWay: boolean;
+  messageIds: string[];
+  read: TurnRead | undefined;
 }
 
 /** A conversation keeps the version it started on; a new (or finished) one takes the channel's published one. */

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Tx } from "../../db/client";
+import type { Database, ReadDb, Tx } from "../../db/client";
 import { channels, type ChannelType } from "../../db/schema";
 import { credentialsAad, decryptCredentials, type Credentials, type CredentialsConfig } from "./credentials";
 
@@ -32,12 +32,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function loadChannelForWebhook(tx: Tx, channelId: string, config: CredentialsConfig): Promise<WebhookChannel | undefined> {
   // The id comes straight from a public URL; anything but a uuid would be a Postgres cast error.
   if (!UUID.test(channelId)) return undefined;
-  const [row] = await tx
+  const [row] = await channelRow(tx, channelId);
+  return row ? webhookChannel(row, config) : undefined;
+}
+
+/** loadChannelForWebhook in one round trip over HTTP, outside any transaction (the webhook edge's read). */
+export async function readChannelForWebhook(db: Database, tenantId: string, channelId: string, config: CredentialsConfig): Promise<WebhookChannel | undefined> {
+  if (!UUID.test(channelId)) return undefined;
+  const [[row]] = await db.batch({ tenantId }, (q) => [channelRow(q, channelId)]);
+  return row ? webhookChannel(row, config) : undefined;
+}
+
+const channelRow = (q: ReadDb, channelId: string) =>
+  q
     .select()
     .from(channels)
     .where(and(eq(channels.id, channelId), isNull(channels.deletedAt)))
     .limit(1);
-  if (!row) return undefined;
+
+async function webhookChannel(row: typeof channels.$inferSelect, config: CredentialsConfig): Promise<WebhookChannel> {
   const credentials =
     row.credentialsCiphertext && row.credentialsKeyId
       ? await decryptCredentials(config, credentialsAad(row.tenantId, row.id), row.credentialsCiphertext, row.credentialsKeyId)
