@@ -6,6 +6,7 @@ import { cachedChannel } from "../../channels/channel-cache";
 import { parseDelivery } from "../../channels/ingest";
 import { constantTimeEqual } from "../../channels/signatures";
 import { whyNotAuthentic } from "../../channels/verify";
+import { isDatabaseUnavailable } from "../../db/failures";
 import { CHANNEL_TYPES, type ChannelType } from "../../db/schema";
 import { readCappedStream } from "../../lib/capped-stream";
 import { AppError } from "../../lib/errors";
@@ -69,7 +70,14 @@ async function logRejected(c: C, channel: { id: string; tenantId: string }, reas
   } catch {
     return; // over the allowance: refused all the same, not written down
   }
-  await logDelivery(c.get("ctx"), channel, "rejected", reason, raw, keptHeaders(c), verified);
+  try {
+    await logDelivery(c.get("ctx"), channel, "rejected", reason, raw, keptHeaders(c), verified);
+  } catch (err) {
+    // The refusal stands while Postgres is away: a 5xx would only make the provider retry what is
+    // refused all the same. The log entry is what an outage costs (the retry, if any, writes it).
+    if (!isDatabaseUnavailable(err)) throw err;
+    c.get("ctx").log.warn("webhook refused; its log entry waits for Postgres", { channel_id: channel.id, reason: reason.slice(0, 100) });
+  }
 }
 
 // WhatsApp's subscription handshake: echo hub.challenge when hub.verify_token matches the channel's.

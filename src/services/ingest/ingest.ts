@@ -155,7 +155,8 @@ async function dispatchToThreads(ctx: ServiceContext, channel: IngestChannel, me
 export async function logDelivery(ctx: ServiceContext, channel: { id: string; tenantId: string }, verdict: "rejected" | "ignored", reason: string, body: Uint8Array | string, headers: Record<string, string>, verified = true) {
   // A verified delivery we could not read keeps its body (to replay it once the parser is fixed).
   const r = loggedBody(body, verdict === "rejected" && !verified ? MAX_REJECTED_EXCERPT : MAX_LOGGED_BODY);
-  await ctx.db.scoped({ tenantId: channel.tenantId }, (tx) =>
-    tx.insert(channelEvents).values({ tenantId: channel.tenantId, channelId: channel.id, verdict, reason: storableText(reason, 500), eventType: null, headers, body: r.body, bodyTruncated: r.truncated }),
-  );
+  // One request over HTTP: a single insert needs no transaction held open, nor a connection.
+  await ctx.db.batch({ tenantId: channel.tenantId }, (q) => [
+    q.insert(channelEvents).values({ tenantId: channel.tenantId, channelId: channel.id, verdict, reason: storableText(reason, 500), eventType: null, headers, body: r.body, bodyTruncated: r.truncated }),
+  ]);
 }
