@@ -30,7 +30,7 @@ export function throughputRows(fs: ThroughputFigures[], o: { rate: number; concu
     { label: "/ping p50 / p99", values: col((f) => lat(f.pacedPing.run)) },
     { label: "ingest p99 ÷ /ping p99", values: col((f) => `${fmt(pct(f.paced.run.latencies, 99) / pct(f.pacedPing.run.latencies, 99), 2)}×`), aim: "≤ 2×" },
     { label: "achieved rate ingest / ping", values: col((f) => `${fmt(rps(f.paced))} / ${fmt(rps(f.pacedPing))} msg/s`) },
-    { label: "Postgres statements / msg, persist path", values: col((f) => fmt(f.paced.threadStatements / Math.max(1, f.paced.distinctRows), 2)), aim: "≤ 2 (thread objects: messages, groups, raw log, outbox)" },
+    { label: "Postgres statements / msg, persist path", values: col((f) => fmt(f.paced.threadStatements / Math.max(1, f.paced.distinctRows), 2)), aim: "≤ 2 (thread objects: messages, groups, raw log, outbox; and the bot turn's reading a group's close carries)" },
     { label: "Postgres statements / msg, all paths", values: col((f) => fmt(f.paced.statements / Math.max(1, f.paced.distinctRows), 2)), aim: "incl. consumers (metering) and the bot's turns" },
     { label: "  by path", values: col((f) => Object.entries(f.paced.byApplication).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${fmt(n / Math.max(1, f.paced.distinctRows), 2)}`).join(", ")) },
     { label: "Postgres round trips / msg", values: col((f) => fmt(f.paced.roundTrips / Math.max(1, f.paced.distinctRows), 2)) },
