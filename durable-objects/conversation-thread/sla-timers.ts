@@ -1,7 +1,7 @@
 import type { Database } from "../../src/db/client";
 import type { Env } from "../../src/env";
 import { publishOutbox } from "../../src/queues/outbox-relay";
-import { fireDueSla, slaMayApplyQuery } from "../../src/services/sla/clocks";
+import { fireDueSla, slaMayApplyToQuery } from "../../src/services/sla/clocks";
 import type { ThreadMeta } from "./types";
 
 /**
@@ -73,10 +73,9 @@ export async function runDueSlaTimers(storage: DurableObjectStorage, env: Env, m
   }
 }
 
-/** See slaMayApplyQuery: most workspaces, without SLA policies, never open a connection for a check. */
+/** See slaMayApplyToQuery: most workspaces, without SLA policies, never open a connection for a check. */
 async function mayHaveClock(db: Database, tenantId: string, conversationId: string): Promise<boolean> {
-  const [row] = await db.oneTrip<{ clocked: boolean }>({ tenantId }, slaMayApplyQuery(tenantId, conversationId));
-  return row?.clocked === true;
+  return (await db.oneTrip({ tenantId }, slaMayApplyToQuery(tenantId, [conversationId]))).length > 0;
 }
 
 /** After the bot's turn (priority and team may have changed): check the conversation's clock now. */

@@ -1,6 +1,6 @@
-import { and, desc, eq, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../db/client";
-import { processedEvents, usageCounters } from "../../db/schema";
+import { usageCounters } from "../../db/schema";
 import type { HandlerContext, OutboxHandler } from "../../queues/outbox-consumer";
 import type { OutboxMessage } from "../../queues/outbox-relay";
 import { METER_EVENT_NAMES, METERS, type Meter } from "../../../tenants/plans";

@@ -29,7 +29,7 @@ import { bookReservation } from "../reservations/reservations";
 import { openTicket } from "../tickets/tickets";
 import { type KnowledgeRecord, knowledgePortFor, oneTripKnowledgePort } from "../knowledge/query";
 import { callHttpsTarget, flowSigningSecret } from "./http-port";
-import { slaMayApplyQuery } from "../sla/clocks";
+import { slaMayApplyToQuery } from "../sla/clocks";
 import { annotateMessages, groupView, type AnnotatedMessage } from "./understand-group";
 
 export interface BotTurn {
@@ -165,16 +165,16 @@ export function turnReadItems(q: HttpDb, turn: Pick<BotTurn, "tenantId" | "conve
         ? sql`select v.flow_id as "flowId", v.version, v.definition from flow_versions v join conversations c on (v.flow_id, v.version) = (c.flow_id, c.flow_version) where c.id = ${id}`
         : channelFlowQuery(of("channel_id")),
     ),
-    q.execute(slaMayApplyQuery(turn.tenantId, id)),
+    q.execute(slaMayApplyToQuery(turn.tenantId, [id])),
   ] as const;
 }
 
 /** The turn's reading from the results of turnReadItems' statements, in order. */
 export function toTurnRead(results: readonly unknown[]): TurnRead | undefined {
-  const [convRows, contactRows, channelRows, inbound, flowRows, clock] = results as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, { rows: FlowVersionRow[] }, { rows: Array<{ clocked: boolean }> }];
+  const [convRows, contactRows, channelRows, inbound, flowRows, clock] = results as unknown as [Conversation[], Array<typeof contacts.$inferSelect>, Array<{ type: string }>, Array<typeof messages.$inferSelect>, { rows: FlowVersionRow[] }, { rows: Array<{ conversation_id: string }> }];
   const conversation = convRows[0];
   if (!conversation) return undefined;
-  return { conversation, contact: contactRows[0], channelType: channelRows[0]?.type ?? null, inbound, flow: runnable(flowRows.rows[0]), slaMayApply: clock.rows[0]?.clocked !== false };
+  return { conversation, contact: contactRows[0], channelType: channelRows[0]?.type ?? null, inbound, flow: runnable(flowRows.rows[0]), slaMayApply: clock.rows.length > 0 };
 }
 
 async function readTurn(ctx: ServiceContext, turn: BotTurn, underWay: boolean): Promise<TurnRead | undefined> {

@@ -108,15 +108,11 @@ export interface RefreshResult {
 }
 
 /**
- * Whether a conversation can have a clock at all: it has one, or its workspace has an enabled policy.
- * Without either, a refresh or a check finds nothing to do; asked first (in a batch, or one HTTP round
- * trip), it spares a workspace without SLA policies the transaction either would hold.
+ * Which of these conversations can have a clock at all (as rows of `conversation_id`): it has one, or
+ * its workspace has an enabled policy. Without either, a refresh or a check finds nothing to do; asked
+ * first (in a batch, or one HTTP round trip), it spares a workspace without SLA policies the
+ * transaction either would hold.
  */
-export function slaMayApplyQuery(tenantId: string, conversationId: string): SQL {
-  return sql`select exists (select 1 from conversation_slas where conversation_id = ${conversationId}::uuid) or exists (select 1 from sla_policies where tenant_id = ${tenantId}::uuid and enabled) as clocked`;
-}
-
-/** Which of these conversations can have an SLA clock (as slaMayApplyQuery), as rows of `conversation_id`. */
 export function slaMayApplyToQuery(tenantId: string, conversationIds: string[]): SQL {
   return sql`select c.id as conversation_id from unnest(${`{${conversationIds.join(",")}}`}::uuid[]) as c(id)
     where exists (select 1 from conversation_slas s where s.conversation_id = c.id) or exists (select 1 from sla_policies where tenant_id = ${tenantId}::uuid and enabled)`;
