@@ -5,6 +5,7 @@ import { loadConfig, type Env } from "../env";
 import { createLogger } from "../lib/log";
 import type { ServiceContext } from "../services/context";
 import { DEAD_LETTER_HANDLERS, OUTBOX_HANDLERS } from "./handlers";
+import type { BatchShared } from "./batch-shared";
 import type { OutboxMessage } from "./outbox-relay";
 
 export interface HandlerContext {
@@ -14,15 +15,6 @@ export interface HandlerContext {
   batch?: BatchShared;
 }
 
-/**
- * One queue delivery's events and a memo their handlers share: a read that many events of a delivery
- * need (automation's "what applies") is made once for all of them, a round trip per delivery instead
- * of one per event. What the memo holds is a promise, so lanes running side by side wait for one read.
- */
-export interface BatchShared {
-  events: readonly OutboxMessage[];
-  memo: Map<string, Promise<unknown>>;
-}
 
 /** One consumer per event type. Handlers must be idempotent: use `claimOnce` or the domain's own state. */
 export type OutboxHandler = (h: HandlerContext) => Promise<void>;

@@ -1,7 +1,9 @@
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { automationRules, conversations, messages, type AutomationTrigger } from "../../db/schema";
+import { sharedRead } from "../../queues/batch-shared";
 import type { HandlerContext, OutboxHandler } from "../../queues/outbox-consumer";
+import { pgArray } from "../../knowledge/text";
 import type { OutboxMessage } from "../../queues/outbox-relay";
 import { refreshConversationSla, slaMayApplyToQuery } from "../sla/clocks";
 import { scheduleTimers } from "../sla/policies";
@@ -70,10 +72,8 @@ async function readApplies(ctx: HandlerContext["ctx"], tenantId: string, asks: A
     // Raw, with its aliases spelled out: in a one-table select Drizzle leaves columns unqualified, and
     // an unqualified column inside the subquery would name the subquery's own row (always "first").
     q.execute(
-      messageIds.length > 0
-        ? sql`select o.id, not exists (select 1 from messages e where e.conversation_id = o.conversation_id and e.sequence < o.sequence) as first
-            from messages o where o.id = any(${`{${messageIds.join(",")}}`}::uuid[])`
-        : sql`select null::uuid as id, false as first where false`,
+      sql`select o.id, not exists (select 1 from messages e where e.conversation_id = o.conversation_id and e.sequence < o.sequence) as first
+        from messages o where o.id = any(${pgArray(messageIds)}::uuid[])`,
     ),
   ])) as unknown as [{ rows: Array<{ conversation_id: string }> }, Array<{ trigger: AutomationTrigger }>, { rows: Array<{ id: string; first: boolean }> }];
   const clocked = new Set(clock.rows.map((r) => r.conversation_id));
@@ -93,22 +93,18 @@ async function whatApplies(h: HandlerContext): Promise<Applies | undefined> {
   const { ctx, event, batch } = h;
   const own = ASKS[event.type]?.(event);
   if (!own) return undefined;
-  if (!batch) return (await readApplies(ctx, event.tenant_id, [own]))[0];
-  const key = `automation:applies:${event.tenant_id}`;
-  let all = batch.memo.get(key) as Promise<Map<string, Applies>> | undefined;
-  if (!all) {
-    const events = batch.events.filter((e) => e.tenant_id === event.tenant_id && ASKS[e.type]);
-    const asked = events.flatMap((e) => {
-      const a = ASKS[e.type]!(e);
+  const all = sharedRead(batch, `automation:applies:${event.tenant_id}`, async () => {
+    const asked = (batch?.events ?? [event]).flatMap((e) => {
+      const a = e.tenant_id === event.tenant_id ? ASKS[e.type]?.(e) : undefined;
       return a ? [{ id: e.id, ask: a }] : [];
     });
-    all = readApplies(
+    const applies = await readApplies(
       ctx,
       event.tenant_id,
       asked.map((a) => a.ask),
-    ).then((r) => new Map(asked.map((a, i) => [a.id, r[i]!])));
-    batch.memo.set(key, all);
-  }
+    );
+    return new Map(asked.map((a, i) => [a.id, applies[i]!]));
+  });
   // A failed shared read is this event's failure (it retries alone); one missing from it is read alone.
   return (await all).get(event.id) ?? (await readApplies(ctx, event.tenant_id, [own]))[0];
 }

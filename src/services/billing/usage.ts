@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { usageCounters } from "../../db/schema";
+import { sharedRead } from "../../queues/batch-shared";
 import type { HandlerContext, OutboxHandler } from "../../queues/outbox-consumer";
 import type { OutboxMessage } from "../../queues/outbox-relay";
 import { METER_EVENT_NAMES, METERS, type Meter } from "../../../tenants/plans";
@@ -69,17 +70,7 @@ function countOnceStatement(tenantId: string, meter: Meter, eventId: string, at:
  * changing meanwhile only decides whether this unit's report goes to Stripe, as a moment earlier would.
  */
 function snapshotFor(h: HandlerContext): Promise<BillingSnapshot> {
-  const tenantId = h.event.tenant_id;
-  if (!h.batch) return readSnapshot(h.ctx.db, tenantId);
-  const key = `billing:snapshot:${tenantId}`;
-  let snap = h.batch.memo.get(key) as Promise<BillingSnapshot> | undefined;
-  if (!snap) {
-    snap = readSnapshot(h.ctx.db, tenantId);
-    h.batch.memo.set(key, snap);
-    // A failed read is retried by the next delivery, not served to it from here.
-    snap.catch(() => h.batch?.memo.delete(key));
-  }
-  return snap;
+  return sharedRead(h.batch, `billing:snapshot:${h.event.tenant_id}`, () => readSnapshot(h.ctx.db, h.event.tenant_id));
 }
 
 /**

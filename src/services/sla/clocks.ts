@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { pgArray } from "../../knowledge/text";
 import type { Ids, ReadDb, Tx } from "../../db/client";
 import { channels, contacts, conversationSlas, conversations, slaEvents, type SlaTargets } from "../../db/schema";
 import { emitEvents } from "../audit";
@@ -114,7 +115,7 @@ export interface RefreshResult {
  * transaction either would hold.
  */
 export function slaMayApplyToQuery(tenantId: string, conversationIds: string[]): SQL {
-  return sql`select c.id as conversation_id from unnest(${`{${conversationIds.join(",")}}`}::uuid[]) as c(id)
+  return sql`select c.id as conversation_id from unnest(${pgArray(conversationIds)}::uuid[]) as c(id)
     where exists (select 1 from conversation_slas s where s.conversation_id = c.id) or exists (select 1 from sla_policies where tenant_id = ${tenantId}::uuid and enabled)`;
 }
 
