@@ -171,6 +171,72 @@ function neonError(err: unknown) {
   return out;
 }
 
+/** Statements prepared at most, per embedded database; the least recently used is closed beyond it. */
+const PREPARED_MAX = 1_000;
+
+/**
+ * The named prepared statements of an embedded database's one session, by statement text, least
+ * recently used first. Only the in-process path uses them, always with the session to itself, so no one
+ * else's Parse can interleave. A statement that does not parse is not cached: it goes unnamed, in its
+ * place in the batch, and fails there as it would have.
+ */
+class PreparedStatements {
+  private names = new Map<string, string>();
+  private next = 1;
+
+  /** A name for each text (parsing those new to the session), or undefined for a text that did not parse. */
+  async namesFor(texts: string[], exec: (messages: Uint8Array) => Promise<Buffer>): Promise<Array<string | undefined>> {
+    const fresh = [...new Set(texts.filter((t) => !this.names.has(t)))];
+    if (fresh.length > 0) {
+      const parts: Buffer[] = [];
+      // Make room first; a statement in this batch is never the one closed (it is used again below).
+      const batchTexts = new Set(texts);
+      for (const [text, name] of this.names) {
+        if (this.names.size + fresh.length <= PREPARED_MAX) break;
+        if (batchTexts.has(text)) continue;
+        parts.push(serialize.close({ type: "S", name }));
+        this.names.delete(text);
+      }
+      const names = fresh.map(() => `parley_http_${this.next++}`);
+      for (const [i, text] of fresh.entries()) parts.push(serialize.parse({ name: names[i], text }));
+      parts.push(serialize.sync());
+      // Parses complete in order, and after the first refusal the rest are skipped up to the Sync.
+      let parsed = 0;
+      new Parser().parse(await exec(Buffer.concat(parts)), (msg: BackendMessage) => {
+        if (msg.name === "parseComplete") parsed += 1;
+      });
+      for (let i = 0; i < parsed; i++) this.names.set(fresh[i]!, names[i]!);
+    }
+    return texts.map((text) => {
+      const name = this.names.get(text);
+      if (name !== undefined) {
+        // Most recently used last.
+        this.names.delete(text);
+        this.names.set(text, name);
+      }
+      return name;
+    });
+  }
+
+  /** An error that says a cached statement can no longer be used as it is (see runInProcess). */
+  isStale(err: Error): boolean {
+    const code = sqlState(err);
+    return code === "26000" || (code === "0A000" && /cached plan/.test(err.message));
+  }
+
+  async reset(exec: (messages: Uint8Array) => Promise<Buffer>) {
+    this.names.clear();
+    await exec(serialize.query("deallocate all"));
+  }
+}
+
+const preparedByServer = new WeakMap<PgliteServer, PreparedStatements>();
+const preparedOf = (server: PgliteServer): PreparedStatements => {
+  let p = preparedByServer.get(server);
+  if (!p) preparedByServer.set(server, (p = new PreparedStatements()));
+  return p;
+};
+
 export interface NeonHttpEndpoint {
   handle(req: IncomingMessage, res: ServerResponse): void;
   stats: NeonHttpStats;
@@ -239,23 +305,43 @@ export function neonHttpEndpoint(opts: { allowed: (host: string, port: number) =
 
   /**
    * The same request against the embedded database of this process, without the TCP hop and the client
-   * library: the whole batch goes to the server as one run of protocol messages (BEGIN, then Parse, Bind,
+   * library: the whole batch goes to the server as one run of protocol messages (BEGIN, then Bind,
    * Describe, Execute for each statement and COMMIT, then one Sync), with the session to itself for the
    * duration, as a pooled connection would be. After an error the server skips everything up to the
    * Sync, so nothing after the failed statement runs, and the transaction is rolled back.
+   *
+   * Each statement text is parsed once, as a named prepared statement of the embedded database's one
+   * session (see PreparedStatements), and later requests only bind it: in Postgres compiled to WASM,
+   * parsing, analysing and planning the Worker's larger statements cost more than running them on a
+   * workspace's few rows. Postgres itself keeps each plan valid (it re-plans after DDL, or for another
+   * role, as row security needs), so what a statement sees and may do is what it would be unprepared.
    */
   const runInProcess = (server: PgliteServer, batch: boolean, queries: Query[], headers: IncomingMessage["headers"]) => {
     const mode = batch ? batchMode(headers) : "";
-    const parts: Buffer[] = [];
-    const statement = (text: string, values: unknown[]) =>
-      parts.push(serialize.parse({ text }), serialize.bind({ values }), serialize.describe({ type: "P" }), serialize.execute());
-    if (batch) statement(`begin${mode}`, []);
-    for (const q of queries) statement(q.query, q.params);
-    if (batch) statement("commit", []);
-    parts.push(serialize.sync());
+    const texts = [...(batch ? [`begin${mode}`] : []), ...queries.map((q) => q.query), ...(batch ? ["commit"] : [])];
+    const values = [...(batch ? [[]] : []), ...queries.map((q) => q.params), ...(batch ? [[]] : [])];
+    const prepared = preparedOf(server);
     return server.exclusive(async (exec) => {
-      const replies = decode(await exec(Buffer.concat(parts)));
-      if (replies.status !== "I") await exec(serialize.query("rollback"));
+      const attempt = async (names: Array<string | undefined>) => {
+        const parts: Buffer[] = [];
+        texts.forEach((text, i) => {
+          const name = names[i];
+          if (name === undefined) parts.push(serialize.parse({ text }));
+          parts.push(serialize.bind({ statement: name ?? "", values: values[i] }), serialize.describe({ type: "P" }), serialize.execute());
+        });
+        parts.push(serialize.sync());
+        const replies = decode(await exec(Buffer.concat(parts)));
+        if (replies.status !== "I") await exec(serialize.query("rollback"));
+        return replies;
+      };
+      let replies = await attempt(await prepared.namesFor(texts, exec));
+      // A prepared statement this cache did not expect to be gone (a client deallocated it), or one whose
+      // result columns a migration changed: forget them all, and run the batch again unprepared (nothing
+      // of the first attempt stays: up to its Sync it was one transaction, and the error rolled it back).
+      if (replies.error && prepared.isStale(replies.error)) {
+        await prepared.reset(exec);
+        replies = await attempt(texts.map(() => undefined));
+      }
       if (replies.error) throw replies.error;
       const results = batch ? replies.results.slice(1, -1) : replies.results;
       if (results.length !== queries.length) throw new Error("the embedded database answered out of step");
