@@ -193,4 +193,15 @@ describe("inbox pages", () => {
     expect(page.text).toContain("corrected by an agent");
     expect(page.text).toContain('class="senti senti-angry"');
   });
+
+  it("marks in the team filter only the teams the signed-in member belongs to", async () => {
+    const t = await createTenant();
+    expectStatus(await call("POST", "/v1/teams", { token: t.owner.token, body: { name: "Billing" } }), 201);
+    expectStatus(await call("POST", "/v1/teams", { token: t.owner.token, body: { name: "Support", member_ids: [t.owner.userId] } }), 201);
+    const page = await (await WebClient.signIn(t.owner)).get("/app/inbox");
+    expectStatus(page, 200);
+    expect(page.text).toMatch(/>Support \(mine\)</);
+    expect(page.text).toMatch(/>Billing</);
+    expect(page.text).not.toContain("Billing (mine)");
+  });
 });

@@ -71,7 +71,13 @@ export function queuePageOf(rows: Row[], input: QueueInput) {
 export function queueFacetReads(db: ReadDb, tenantId: string) {
   return [
     db
-      .select({ id: teams.id, name: teams.name, mine: sql<boolean>`exists (select 1 from ${teamMembers} where ${teamMembers.teamId} = ${teams.id} and ${teamMembers.userId} = ${CURRENT_USER})` })
+      .select({
+        id: teams.id,
+        name: teams.name,
+        // Spelled with its aliases: Drizzle leaves a single-table select's columns unqualified, and inside
+        // the subquery an unqualified "id" would name team_members' own column if it ever had one.
+        mine: sql<boolean>`exists (select 1 from team_members tm where tm.team_id = "teams"."id" and tm.user_id = ${CURRENT_USER})`,
+      })
       .from(teams)
       .where(eq(teams.tenantId, tenantId))
       .orderBy(teams.name),
