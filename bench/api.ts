@@ -14,16 +14,14 @@
 // one, and opening a connection costs two more (the upgrade, then startup and authentication); on the
 // HTTP path each request is one (a batch of statements in a transaction included).
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { generateCredentialsKeys } from "../scripts/lib/credentials-keys.ts";
 import { freePort } from "../scripts/lib/free-port.ts";
 import { generateSigningKeys } from "../scripts/lib/jwt-keys.ts";
 import { startStack } from "../scripts/lib/stack.ts";
-import { type Bench, drain, drive, pct, scratchDatabase, signed } from "./harness.ts";
+import { type Bench, benchStateDir, drain, drive, pct, scratchDatabase, signed } from "./harness.ts";
 import type { LoadRequest } from "./load-driver.ts";
 import { fmt, printTable, type Row, statusList } from "./table.ts";
 
@@ -50,12 +48,13 @@ if (args["pg-server"]) {
   dropDatabase = scratch.drop;
 }
 
+const state = benchStateDir();
 const stack = await startStack({
   port: await freePort(),
   databaseUrl,
   jwtSigningKeys: await generateSigningKeys(),
   credentialsKeys: generateCredentialsKeys(),
-  persistTo: mkdtempSync(path.join(os.tmpdir(), "parley-bench-")),
+  persistTo: state.dir,
   quiet: true,
   extraVars: { RATE_LIMIT_SIGNUP_PER_IP: "1000" },
   dbLatencyMs: 0,
@@ -165,7 +164,7 @@ try {
     rows.push({ label: "answers", values: results.map((col) => statusList(col[r]!.statuses)) });
   });
   printTable(
-    `Parley API read benchmark — ${REQUESTS} sequential requests per route, workspace of ${CONVERSATIONS} conversations\n(local: wrangler dev / workerd, ${databaseUrl ? "PostgreSQL server" : "embedded Postgres"} behind the local Neon stand-in; ${os.cpus().length}-core machine)`,
+    `Parley API read benchmark — ${REQUESTS} sequential requests per route, workspace of ${CONVERSATIONS} conversations\n(local: wrangler dev / workerd, ${databaseUrl ? "PostgreSQL server" : "embedded Postgres"} behind the local Neon stand-in, ${state.where}; ${os.cpus().length}-core machine)`,
     LATENCIES.map((l) => `db round trip +${l} ms`),
     rows,
   );

@@ -23,7 +23,7 @@
 //   --profile FILE      take a CPU profile of the Worker during 3, write it to FILE (.cpuprofile) and
 //                       print where the time went
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,7 +37,7 @@ import { startCpuProfile } from "./profile.ts";
 import type { FlowPorts, FlowState } from "../src/flows/interpreter.ts";
 import { understandOffline } from "../src/understanding/offline/annotator.ts";
 import { startEdge, type Delivery } from "./brain-edge.ts";
-import { cpuMeter, cpuTotal, onScalePlan, pct, scratchDatabase, sleep } from "./harness.ts";
+import { benchStateDir, cpuMeter, cpuTotal, onScalePlan, pct, scratchDatabase, sleep } from "./harness.ts";
 import type { LoadRequest } from "./load-driver.ts";
 import { fmt, printTable, type Row } from "./table.ts";
 import { resolveExtensionlessImports } from "./ts-resolve.ts";
@@ -180,20 +180,21 @@ async function endToEnd() {
   const d = edge.doubleUrl;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   let db: pg.Client | undefined;
+  const state = benchStateDir();
   try {
     stack = await startStack({
       port: await freePort(),
       databaseUrl,
       jwtSigningKeys: await generateSigningKeys(),
       credentialsKeys: generateCredentialsKeys(),
-      persistTo: mkdtempSync(path.join(os.tmpdir(), "parley-bench-")),
+      persistTo: state.dir,
       quiet: true,
       extraVars: { RATE_LIMIT_SIGNUP_PER_IP: "1000", WHATSAPP_API_BASE: `${d}/whatsapp/v21.0`, TELEGRAM_API_BASE: `${d}/telegram`, TWILIO_API_BASE: `${d}/twilio`, MAILGUN_API_BASE: `${d}/mailgun` },
     });
     db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
     const stopProfile = args.profile ? await startCpuProfile(stack.inspectorPort, args.profile) : undefined;
-    await measure(stack, db, d, edge.drive, Boolean(databaseUrl), postmasterPid);
+    await measure(stack, db, d, edge.drive, Boolean(databaseUrl), postmasterPid, state.where);
     if (stopProfile) console.log(await stopProfile());
   } finally {
     await db?.end().catch(() => {});
@@ -210,6 +211,7 @@ async function measure(
   drive: (base: string, requests: LoadRequest[], rate: number) => Promise<Delivery[]>,
   realServer: boolean,
   postmasterPid: number | undefined,
+  stateWhere: string,
 ) {
   const post = async (p: string, body: unknown, token?: string) => {
     const res = await fetch(`${stack.url}${p}`, { method: "POST", headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
@@ -395,7 +397,7 @@ async function measure(
   ];
   printTable(
     `Parley brain benchmark — end to end: ${GROUPS} Telegram customers, one greeting each at ${RATE}/s, debounce ${DEBOUNCE_MS} ms, max wait ${Math.max(MAX_WAIT_MS, DEBOUNCE_MS)} ms\n` +
-      `(local: wrangler dev / workerd, ${realServer ? "PostgreSQL server" : "embedded Postgres"}, the provider double in its own process; webhooks ${statuses}; ${groups.rows.filter((g) => isMeasured(Number(g.chat))).length} of them closed as groups)`,
+      `(local: wrangler dev / workerd, ${realServer ? "PostgreSQL server" : "embedded Postgres"}, the provider double in its own process, ${stateWhere}; webhooks ${statuses}; ${groups.rows.filter((g) => isMeasured(Number(g.chat))).length} of them closed as groups)`,
     ["p50", "p99", "max", "n"],
     e2e,
   );

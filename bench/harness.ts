@@ -1,6 +1,9 @@
 // What every benchmark scenario shares: the stack under test, a signed-webhook job builder, the
 // database checks, and the CPU meter over the stack's processes.
 import { createHmac } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import type { Stack } from "../scripts/lib/stack.ts";
 import { readStat, selfCpu, treeCpu } from "./cpu.ts";
@@ -25,6 +28,21 @@ export const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A fresh directory for the stack's state in a run (the Durable Objects' SQLite files, the queues),
+ * removed when the bench exits. It goes on a RAM disk where the machine has one (/dev/shm) unless
+ * PARLEY_BENCH_STATE_DIR names another parent: locally every Durable Object storage commit is an fsync
+ * on workerd's one thread — about ten per answered group — which measures this machine's disk, not the
+ * Worker (in production that storage is Cloudflare's). `where` says which it was, for the report.
+ */
+export function benchStateDir(prefix = "parley-bench-"): { dir: string; where: string } {
+  const chosen = process.env.PARLEY_BENCH_STATE_DIR;
+  const parent = chosen ?? (existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir());
+  const dir = mkdtempSync(path.join(parent, prefix));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return { dir, where: chosen ? `state in ${chosen}` : parent === "/dev/shm" ? "state on a RAM disk" : "state in the temporary directory" };
+}
 
 export function drive(b: Bench, requests: LoadRequest[], concurrency: number, rate?: number): Promise<LoadResult> {
   return driveInChildProcess({ base: b.stack.url, requests, concurrency, rate });

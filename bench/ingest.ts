@@ -30,9 +30,7 @@
 // wrangler dev (and wrangler itself), and Postgres — the real server's processes with --pg-server, or
 // embedded, this process (PGlite and the bridge). The load generator runs in a process of its own.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { generateCredentialsKeys } from "../scripts/lib/credentials-keys.ts";
@@ -42,7 +40,7 @@ import { startStack } from "../scripts/lib/stack.ts";
 import { chaosScenario } from "./chaos.ts";
 import { type FirstMessageFigures, firstMessageScenario } from "./first-messages.ts";
 import { cpuAvailable } from "./cpu.ts";
-import { type Bench, onScalePlan, pct, scratchDatabase } from "./harness.ts";
+import { type Bench, benchStateDir, onScalePlan, pct, scratchDatabase } from "./harness.ts";
 import { chaosRows, throughputRows } from "./report.ts";
 import { fmt, printTable, type Row, statusList } from "./table.ts";
 import { throughputScenario } from "./throughput.ts";
@@ -88,12 +86,13 @@ if (args["pg-server"]) {
   postmasterPid = scratch.postmasterPid;
 }
 
+const state = benchStateDir();
 const stack = await startStack({
   port: await freePort(),
   databaseUrl,
   jwtSigningKeys: await generateSigningKeys(),
   credentialsKeys: generateCredentialsKeys(),
-  persistTo: mkdtempSync(path.join(os.tmpdir(), "parley-bench-")),
+  persistTo: state.dir,
   quiet: true,
   extraVars: { RATE_LIMIT_SIGNUP_PER_IP: "1000" },
   dbLatencyMs: LATENCIES[0],
@@ -112,7 +111,7 @@ try {
   const channel = await post("/v1/channels", { type: "api", name: "bench", credentials: { signing_secret: secret }, debounce_ms: 500 }, signup.access_token);
   const bench: Bench = { stack, db, channelId: channel.id, hook: new URL(channel.webhook_url).pathname, secret, customers: CUSTOMERS, realServer: Boolean(databaseUrl), postmasterPid };
 
-  const where = `${databaseUrl ? "PostgreSQL server" : "embedded Postgres"} through the Neon driver path and the local bridge`;
+  const where = `${databaseUrl ? "PostgreSQL server" : "embedded Postgres"} through the Neon driver path and the local bridge, ${state.where}`;
   const machine = `${os.cpus().length}-core machine${cpuAvailable ? "" : "; no /proc here, so no CPU figures"}`;
   const columns = LATENCIES.map((l) => `db round trip +${l} ms`);
   if (!CHAOS && CUSTOMERS > 50) {

@@ -12,16 +12,14 @@
 //
 // `benchSlaTimers()` is also imported by `npm run bench:routing`.
 import { createHmac, randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { generateCredentialsKeys } from "../scripts/lib/credentials-keys.ts";
 import { freePort } from "../scripts/lib/free-port.ts";
 import { generateSigningKeys } from "../scripts/lib/jwt-keys.ts";
 import { startStack } from "../scripts/lib/stack.ts";
-import { pct, scratchDatabase, sleep } from "./harness.ts";
+import { benchStateDir, pct, scratchDatabase, sleep } from "./harness.ts";
 
 export interface SlaTimerOptions {
   timers?: number;
@@ -39,12 +37,13 @@ export async function benchSlaTimers(opts: SlaTimerOptions = {}): Promise<string
   const targetS = opts.targetS ?? Math.max(60, Math.ceil(timers / 40) * 8);
   const concurrency = opts.concurrency ?? 16;
   const scratch = opts.pgServer ? await scratchDatabase(opts.pgServer) : undefined;
+  const state = benchStateDir("parley-bench-sla-");
   const stack = await startStack({
     port: await freePort(),
     databaseUrl: scratch?.url,
     jwtSigningKeys: await generateSigningKeys(),
     credentialsKeys: generateCredentialsKeys(),
-    persistTo: mkdtempSync(path.join(os.tmpdir(), "parley-bench-sla-")),
+    persistTo: state.dir,
     quiet: true,
     extraVars: { RATE_LIMIT_SIGNUP_PER_IP: "1000" },
   });
@@ -95,7 +94,7 @@ export async function benchSlaTimers(opts: SlaTimerOptions = {}): Promise<string
     const clocked = Number((await db.query("select count(*)::int as n from conversation_slas where tenant_id = $1", [tenantId])).rows[0].n);
     const [dupes] = (await db.query("select count(*)::int as n from (select conversation_id, metric, kind from sla_events where tenant_id = $1 group by 1, 2, 3 having count(*) > 1) d", [tenantId])).rows;
     lines.push(`Parley SLA timer lateness — ${timers} conversations, first-response target ${targetS}s (warning at 50%), thread-object alarms`);
-    lines.push(`(local: wrangler dev / workerd, ${opts.pgServer ? "PostgreSQL server" : "embedded Postgres"} through the bridge; ${os.cpus().length}-core machine; ${timers} deliveries sent in ${sentS.toFixed(1)}s)`);
+    lines.push(`(local: wrangler dev / workerd, ${opts.pgServer ? "PostgreSQL server" : "embedded Postgres"} through the bridge, ${state.where}; ${os.cpus().length}-core machine; ${timers} deliveries sent in ${sentS.toFixed(1)}s)`);
     lines.push(`clocks started: ${clocked}/${timers}; events fired: ${fired}/${timers * 2}; duplicates: ${dupes.n}`);
     for (const kind of ["warning", "breached"]) {
       const late = rows.filter((r) => r.kind === kind).map((r) => Number(r.late));
