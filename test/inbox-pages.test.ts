@@ -204,4 +204,35 @@ describe("inbox pages", () => {
     expect(page.text).toMatch(/>Billing</);
     expect(page.text).not.toContain("Billing (mine)");
   });
+
+  it("orders the queue by priority and pages it, naming each page's customers", async () => {
+    const t = await createTenant();
+    const rows = await ownerQuery<{ id: string; priority: string; name: string }>(
+      `with ch as (insert into channels (id, tenant_id, type, name) values (gen_random_uuid(), $1, 'api', 'seeded') returning id),
+            co as (insert into contacts (id, tenant_id, name) select gen_random_uuid(), $1, 'Customer ' || g from generate_series(1, 52) g returning id, name)
+       insert into conversations (id, tenant_id, channel_id, contact_id, thread_key, priority)
+       select gen_random_uuid(), $1, ch.id, co.id, ch.id || ':' || co.id, case co.name when 'Customer 37' then 'P0' when 'Customer 12' then 'P1' else 'P3' end from ch, co
+       returning id, priority, (select name from contacts where id = contact_id) as name`,
+      [t.id],
+    );
+    const web = await WebClient.signIn(t.owner);
+    const linked = (html: string) => [...html.matchAll(/href="\/app\/inbox\/([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    const first = await web.get("/app/inbox?view=all");
+    expectStatus(first, 200);
+    const firstIds = [...new Set(linked(first.text))];
+    expect(firstIds).toHaveLength(50);
+    const p0 = rows.find((r) => r.priority === "P0")!;
+    const p1 = rows.find((r) => r.priority === "P1")!;
+    expect(firstIds.slice(0, 2)).toEqual([p0.id, p1.id]);
+    expect(first.text).toContain("Customer 37");
+    expect(first.text).toContain("Less urgent");
+    const second = await web.get("/app/inbox?view=all&page=2");
+    expectStatus(second, 200);
+    const secondIds = [...new Set(linked(second.text))];
+    expect(secondIds).toHaveLength(2);
+    expect(secondIds.some((id) => firstIds.includes(id))).toBe(false);
+    expect(new Set([...firstIds, ...secondIds])).toEqual(new Set(rows.map((r) => r.id)));
+    expect(second.text).not.toContain("Less urgent");
+  });
 });
+
