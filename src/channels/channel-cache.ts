@@ -1,4 +1,5 @@
 import { isDatabaseUnavailable } from "../db/failures";
+import { setBounded } from "../lib/bounded-map";
 import type { WebhookChannel } from "../services/channels/lookup";
 
 /**
@@ -27,8 +28,7 @@ export async function cachedChannel(key: string, ttlMs: number, load: () => Prom
     throw err;
   }
   if (channel && ttlMs > 0) {
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(key, { channel, expires: now + ttlMs });
+    setBounded(cache, key, { channel, expires: now + ttlMs }, MAX_ENTRIES);
   } else {
     cache.delete(key);
   }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { SqlReader } from "../db/client";
+import { setBounded } from "../lib/bounded-map";
 import { base64 } from "../lib/crypto";
 import { pgArray } from "./text";
 
@@ -152,8 +153,7 @@ export function localVectorIndex(tx: SqlReader, tenantId: string): VectorIndex {
           matrix.set(fromBase64(r.v.replace(/\s/g, "")).subarray(0, dims), i * dims);
         });
         ns = { generation, ids: rows.rows.map((r) => r.id), metadata: rows.rows.map((r) => r.metadata), dims, matrix };
-        if (cache.size >= MAX_CACHED_NAMESPACES) cache.delete(cache.keys().next().value!);
-        cache.set(key, ns);
+        setBounded(cache, key, ns, MAX_CACHED_NAMESPACES);
       }
       if (ns.dims !== vector.length) return [];
       const q = Float32Array.from(vector);

@@ -4,6 +4,7 @@ import type { ReadDb, Tx } from "../../db/client";
 import { flowActionLogs, flows, flowVersions } from "../../db/schema";
 import { parseDefinition, type FlowDefinition } from "../../flows/definition";
 import type { FlowStep } from "../../flows/interpreter";
+import { setBounded } from "../../lib/bounded-map";
 import { notFound } from "../../lib/errors";
 import { insertFlow } from "./flows";
 
@@ -64,15 +65,13 @@ export function runnable(row: { flowId: string; version: number; definition: Rec
   if (!row) return null;
   const key = `${row.flowId}:${row.version}`;
   let definition = parsedVersions.get(key);
-  if (definition) {
-    parsedVersions.delete(key);
-  } else {
+  if (!definition) {
     const parsed = parseDefinition(row.definition);
     if (!parsed.ok) return null;
     definition = deepFreeze(parsed.definition);
-    if (parsedVersions.size >= PARSED_MAX) parsedVersions.delete(parsedVersions.keys().next().value!);
   }
-  parsedVersions.set(key, definition);
+  parsedVersions.delete(key); // most recently used last
+  setBounded(parsedVersions, key, definition, PARSED_MAX);
   return { flowId: row.flowId, version: row.version, definition };
 }
 
