@@ -1,4 +1,4 @@
-import type { FlowDefinition } from "../src/flows/definition";
+import type { Condition, FlowDefinition } from "../src/flows/definition";
 
 /**
  * The flow every new workspace starts with, published once at sign-up. It is an ordinary flow: the
@@ -32,30 +32,30 @@ export const HUMAN_REQUEST_PHRASES = [
 /** Intents (from any annotator or a workspace taxonomy) that mean "a person, please". */
 export const HUMAN_REQUEST_INTENTS = ["human_request", "talk_to_human", "request_human", "agent_request"];
 
+/**
+ * A message of greetings only: one ("hola", "hi!"), or one followed by a second ("Hola, buenos días",
+ * "hi there", "Bom dia, olá"). Spelled out rather than repeated with `+`: the engine refuses nested
+ * quantifiers in customer-facing patterns (catastrophic backtracking).
+ */
 const GREETING_ONLY =
-  "^[\\s¡!¿?.,]*(hola|buenas|buenos dias|buenos días|buenas tardes|buenas noches|hi|hello|hey|good morning|good afternoon|good evening|ola|olá|oi|bom dia|boa tarde|boa noite|bonjour|bonsoir|salut|hallo|guten tag|guten morgen|servus|moin|ciao|buongiorno|buonasera|salve)[\\s!.,]*$";
+  "^[\\s¡!¿?.,]*(hola|buenas|buenos dias|buenos días|buenas tardes|buenas noches|hi|hello|hey|good morning|good afternoon|good evening|ola|olá|oi|bom dia|boa tarde|boa noite|bonjour|bonsoir|salut|hallo|guten tag|guten morgen|servus|moin|ciao|buongiorno|buonasera|salve)" +
+  "([\\s¡!¿?.,]+(buenos d[ií]as|buenas (tardes|noches)|bom dia|boa (tarde|noite)|good (morning|afternoon|evening)|guten (tag|morgen)|hola|ol[aá]|hi|hello|there|everyone|bonjour|salut|ciao|buongiorno|hallo))?[\\s!.,]*$";
+
+/** When the flow hands off at once: P0/P1, anger, or a request for a person (by intent or in words). */
+const handOffNow = (): Condition => ({
+  any: [
+    { var: "priority", op: "in", value: ["P0", "P1"] },
+    { var: "sentiment", op: "eq", value: "angry" },
+    { var: "intent", op: "in", value: HUMAN_REQUEST_INTENTS },
+    { var: "message.text", op: "contains", value: HUMAN_REQUEST_PHRASES },
+  ],
+});
 
 export function defaultFlowDefinition(): FlowDefinition {
   return {
     start: "triage",
     nodes: {
-      triage: {
-        type: "condition",
-        branches: [
-          {
-            when: {
-              any: [
-                { var: "priority", op: "in", value: ["P0", "P1"] },
-                { var: "sentiment", op: "eq", value: "angry" },
-                { var: "intent", op: "in", value: HUMAN_REQUEST_INTENTS },
-                { var: "message.text", op: "contains", value: HUMAN_REQUEST_PHRASES },
-              ],
-            },
-            next: "handoff",
-          },
-        ],
-        else: "first_contact",
-      },
+      triage: { type: "condition", branches: [{ when: handOffNow(), next: "handoff" }], else: "first_contact" },
       first_contact: { type: "condition", branches: [{ when: { var: "vars.greeted", op: "exists" }, next: "answer" }], else: "remember_greeting" },
       remember_greeting: { type: "set", assign: { greeted: true }, next: "greet" },
       greet: {
@@ -91,13 +91,15 @@ export function defaultFlowDefinition(): FlowDefinition {
             no: ["no", "n", "nope", "não", "nao", "non", "nein", "nee", "no grazie", "no thanks"],
           },
         },
-        max_attempts: 2,
-        on_invalid: "answer_again",
+        max_attempts: 1,
+        on_invalid: "recheck",
         timeout_s: 3600,
         on_timeout: "done",
         next: "offer_route",
       },
-      // An answer that is neither yes nor no is most likely a new question.
+      // An answer that is neither yes nor no is a request for a person ("quiero hablar con una persona"),
+      // an urgent or angry message — handed off at once, as at the start — or most likely a new question.
+      recheck: { type: "condition", branches: [{ when: handOffNow(), next: "handoff" }], else: "answer_again" },
       answer_again: { type: "knowledge_answer", next: "done", on_no_answer: "handoff" },
       offer_route: { type: "condition", branches: [{ when: { var: "vars.wants_human", op: "eq", value: "yes" }, next: "handoff" }], else: "no_thanks" },
       no_thanks: {

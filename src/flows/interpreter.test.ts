@@ -75,6 +75,36 @@ describe("default flow", () => {
     expect(yes.outcome).toBe("escalated");
   });
 
+  it("hands off on a request for a person while it waits for a yes or no, as it would at the start", async () => {
+    const flow = defaultFlowDefinition();
+    const asked = await run(flow, undefined, input("¿cuánto cuesta el envío?", { annotations: { language: "es" } }), recordingPorts().ports);
+    expect(asked.timer?.node).toBe("offer_human");
+    const { ports, calls } = recordingPorts();
+    const person = await run(flow, asked.state, input("quiero hablar con una persona", { annotations: { language: "es" } }), ports);
+    expect(person.outcome).toBe("escalated");
+    expect(person.replies.map((x) => x.text)).toEqual(["Te paso con una persona de nuestro equipo. Te responderá aquí en breve."]);
+    expect(calls.map((c) => c.port)).toEqual(["escalate"]);
+  });
+
+  it("takes an answer that is neither yes nor no as a new question", async () => {
+    const flow = defaultFlowDefinition();
+    const asked = await run(flow, undefined, input("do you ship abroad?", { annotations: { language: "en" } }), recordingPorts().ports);
+    const { ports } = recordingPorts({ knowledgeAnswer: async () => ({ answer: "We open at 9.", confident: true }) });
+    const next = await run(flow, asked.state, input("when do you open?", { annotations: { language: "en" } }), ports);
+    expect(next.replies.map((x) => x.text)).toEqual(["We open at 9."]);
+    expect(next.outcome).toBe("ended");
+  });
+
+  for (const text of ["hola", "Hola, buenos días", "hi!", "Bom dia, olá"]) {
+    it(`answers the greeting "${text}" with the greeting alone`, async () => {
+      const { ports, calls } = recordingPorts();
+      const r = await run(defaultFlowDefinition(), undefined, input(text), ports);
+      expect(r.replies).toHaveLength(1);
+      expect(calls.map((c) => c.port)).not.toContain("knowledgeAnswer");
+      expect(r.outcome).toBe("ended");
+    });
+  }
+
   it("does not greet twice in one conversation", async () => {
     const flow = defaultFlowDefinition();
     const first = await run(flow, undefined, input("hola", { annotations: { language: "es" } }), recordingPorts().ports);
