@@ -98,9 +98,10 @@ export function defaultFlowDefinition(): FlowDefinition {
         next: "offer_route",
       },
       // An answer that is neither yes nor no is a request for a person ("quiero hablar con una persona"),
-      // an urgent or angry message — handed off at once, as at the start — or most likely a new question.
+      // an urgent or angry message — handed off at once, as at the start — or most likely a new question:
+      // answered from knowledge, or else the offer of a person again (the customer decides, not the bot).
       recheck: { type: "condition", branches: [{ when: handOffNow(), next: "handoff" }], else: "answer_again" },
-      answer_again: { type: "knowledge_answer", next: "done", on_no_answer: "handoff" },
+      answer_again: { type: "knowledge_answer", next: "done", on_no_answer: "offer_human" },
       offer_route: { type: "condition", branches: [{ when: { var: "vars.wants_human", op: "eq", value: "yes" }, next: "handoff" }], else: "no_thanks" },
       no_thanks: {
         type: "message",

@@ -93,6 +93,13 @@ describe("default flow", () => {
     const next = await run(flow, asked.state, input("when do you open?", { annotations: { language: "en" } }), ports);
     expect(next.replies.map((x) => x.text)).toEqual(["We open at 9."]);
     expect(next.outcome).toBe("ended");
+    // Without an answer either, it offers a person again rather than handing off unasked.
+    const again = await run(flow, asked.state, input("and gift wrapping?", { annotations: { language: "en" } }), recordingPorts().ports);
+    expect(again.outcome).toBe("waiting");
+    expect(again.replies.map((x) => x.text)).toEqual(["I couldn't find an answer to that. Would you like to talk to a person? (yes/no)"]);
+    expect(again.timer?.node).toBe("offer_human");
+    const yes = await run(flow, again.state, input("yes", { annotations: { language: "en" } }), recordingPorts().ports);
+    expect(yes.outcome).toBe("escalated");
   });
 
   for (const text of ["hola", "Hola, buenos días", "hi!", "Bom dia, olá"]) {
