@@ -71,6 +71,26 @@ describe("the conversation brain", () => {
     expect(await botReplies(ch.id)).toHaveLength(before);
   });
 
+  it("hands over mid-question with a summary that starts where the conversation did", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "cliente-5" }, text: "¿cuánto cuesta el envío a Lima?" })), 200);
+    // No knowledge yet: the bot offers a person and waits for the answer.
+    await eventually(async () => expect((await botReplies(ch.id)).map((r: { text: string }) => r.text).join("\n")).toContain("¿Quieres hablar con una persona?"));
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "cliente-5" }, text: "quiero hablar con una persona" })), 200);
+    const conv = await eventually(async () => {
+      const c = await onlyConversation(ch.id);
+      expect(c.state).toBe("escalated");
+      return c;
+    });
+    expect(conv.escalation_summary).toContain("¿cuánto cuesta el envío a Lima?");
+    const [escalation] = await ownerQuery("select summary from escalations where conversation_id = $1", [conv.id]);
+    expect(escalation.summary).toBe("¿cuánto cuesta el envío a Lima?\nquiero hablar con una persona");
+    const [summary] = await ownerQuery("select summary, key_points from call_summaries where conversation_id = $1", [conv.id]);
+    expect(summary.summary).toContain("¿cuánto cuesta el envío a Lima?");
+    expect(summary.key_points).toEqual(["¿cuánto cuesta el envío a Lima?", "quiero hablar con una persona"]);
+  });
+
   it("stays quiet once an agent has replied", async () => {
     const t = await createTenant();
     const ch = await createApiChannel(t, { debounce_ms: 200 });

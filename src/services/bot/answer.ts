@@ -10,7 +10,7 @@
  * in, keeps the state that comes out, and tells (just before commit) whether a newer group has
  * superseded this one, in which case nothing is written and its messages are answered with the next.
  */
-import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { HttpDb, ReadDb, Tx } from "../../db/client";
 import { uniqueViolation } from "../../db/failures";
@@ -67,8 +67,13 @@ class Superseded extends Error {}
 /** A failing step must not abort the turn's transaction: each side effect runs in its own savepoint. */
 const inSavepoint = <T>(tx: Tx, fn: (sp: Tx) => Promise<T>) => tx.transaction((sp) => fn(sp as unknown as Tx));
 
-function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult) {
-  const customer = annotated.map((m) => m.text.trim()).filter(Boolean);
+/**
+ * The call summary of a turn that ends or hands over. `earlier`: what the customer wrote before this
+ * turn's messages, oldest first, so the summary starts where the conversation did (an agent taking over
+ * "quiero hablar con una persona" wants to know what it was about).
+ */
+function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult, earlier: string[] = []) {
+  const customer = [...earlier, ...annotated.map((m) => m.text)].map((t) => t.trim()).filter(Boolean);
   const view = groupView(annotated);
   const actions = result.actions.map((a) => {
     if (a.type === "create_ticket") return `Ticket ${(a.result as { ticket_number?: string } | undefined)?.ticket_number ?? ""} opened: ${a.title}`.trim();
@@ -88,6 +93,20 @@ function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult) {
 }
 
 type Conversation = typeof conversations.$inferSelect;
+
+/** How many of the customer's earlier messages a summary reads. */
+const SUMMARY_HISTORY = 20;
+
+/** The customer's messages before this turn's, oldest first (the last SUMMARY_HISTORY), for its summary. */
+async function earlierCustomerTexts(tx: Tx, conversationId: string, turnMessageIds: string[]): Promise<string[]> {
+  const rows = await tx
+    .select({ content: messages.content })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "inbound"), turnMessageIds.length ? notInArray(messages.id, turnMessageIds) : undefined))
+    .orderBy(desc(messages.sequence))
+    .limit(SUMMARY_HISTORY);
+  return rows.reverse().map((r) => contentText(r.content as never));
+}
 
 /** What a turn reads before it decides anything: one round trip (see readTurn). */
 export interface TurnRead {
@@ -314,6 +333,9 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
       if (!flow) return { status: "silent", reason: "no published flow", replies: [], annotated: live } satisfies BotTurnResult;
 
       let escalation: { reason?: string; summary: string } | undefined;
+      // What the customer wrote before this turn, read once and only by a turn that hands over or ends.
+      let earlier: Promise<string[]> | undefined;
+      const earlierTexts = (db: Tx) => (earlier ??= earlierCustomerTexts(db, conversation.id, annotated.map((m) => m.id)));
       const ports: FlowPorts = {
         // Public passages only, answered only when confident, with the citation's title in the text.
         knowledgeAnswer: knowledgePortFor(ctx, tx, turn.tenantId, { conversationId: conversation.id, channel: channelType }),
@@ -324,8 +346,10 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
           }),
         escalate: (e) =>
           inSavepoint(tx, async (sp) => {
-            await recordEscalation(sp, turn.tenantId, { conversation_id: conversation.id, reason: (e.reason ?? "flow escalation").slice(0, 200), summary: e.summary.slice(0, 10_000), ...(view && { priority: view.priority as "P2" }), ...(e.team_id && { requested_team_id: e.team_id }), ...(e.skills && { skills: e.skills }) });
-            escalation = e;
+            // The agent reads the whole request, not only the message that asked for a person.
+            const summary = [...(await earlierTexts(sp)), e.summary].map((t) => t.trim()).filter(Boolean).join("\n").slice(0, 10_000);
+            await recordEscalation(sp, turn.tenantId, { conversation_id: conversation.id, reason: (e.reason ?? "flow escalation").slice(0, 200), summary, ...(view && { priority: view.priority as "P2" }), ...(e.team_id && { requested_team_id: e.team_id }), ...(e.skills && { skills: e.skills }) });
+            escalation = { ...e, summary };
           }),
         reserve: async (r) => {
           if (!r.slot_date || !r.slot_time || !contact) return { ok: false, reason: "no slot chosen" };
@@ -361,9 +385,10 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
       if (replies.length) await tx.execute(outboundEvents(turn.tenantId, conversation, replyIds));
       if (withheld) escalation ??= { reason: withheld.reason, summary: withheld.summary };
       const escalated = result.outcome === "escalated" || escalation !== undefined;
-      await afterTurnUpdate(tx, conversation, flow, { replies: replies.length, ...(escalated && { escalationSummary: escalation?.summary ?? summaryOf(annotated, result).summary }) });
+      const summary = result.outcome === "ended" || escalated ? summaryOf(annotated, result, await earlierTexts(tx)) : undefined;
+      await afterTurnUpdate(tx, conversation, flow, { replies: replies.length, ...(escalated && { escalationSummary: escalation?.summary ?? summary!.summary }) });
       await recordFlowSteps(tx, { tenantId: turn.tenantId, conversationId: conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
-      if (result.outcome === "ended" || escalated) await storeCallSummary(tx, turn.tenantId, { conversation_id: conversation.id, ...cleanSummary(summaryOf(annotated, result)) });
+      if (summary) await storeCallSummary(tx, turn.tenantId, { conversation_id: conversation.id, ...cleanSummary(summary) });
       return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies, annotated: live } satisfies BotTurnResult;
     })
     .catch((err: unknown) => {
