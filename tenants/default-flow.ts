@@ -1,4 +1,4 @@
-import type { Condition, FlowDefinition } from "../src/flows/definition";
+import type { FlowDefinition } from "../src/flows/definition";
 
 /**
  * The flow every new workspace starts with, published once at sign-up. It is an ordinary flow: the
@@ -41,21 +41,27 @@ const GREETING_ONLY =
   "^[\\s¡!¿?.,]*(hola|buenas|buenos dias|buenos días|buenas tardes|buenas noches|hi|hello|hey|good morning|good afternoon|good evening|ola|olá|oi|bom dia|boa tarde|boa noite|bonjour|bonsoir|salut|hallo|guten tag|guten morgen|servus|moin|ciao|buongiorno|buonasera|salve)" +
   "([\\s¡!¿?.,]+(buenos d[ií]as|buenas (tardes|noches)|bom dia|boa (tarde|noite)|good (morning|afternoon|evening)|guten (tag|morgen)|hola|ol[aá]|hi|hello|there|everyone|bonjour|salut|ciao|buongiorno|hallo))?[\\s!.,]*$";
 
-/** When the flow hands off at once: P0/P1, anger, or a request for a person (by intent or in words). */
-const handOffNow = (): Condition => ({
-  any: [
-    { var: "priority", op: "in", value: ["P0", "P1"] },
-    { var: "sentiment", op: "eq", value: "angry" },
-    { var: "intent", op: "in", value: HUMAN_REQUEST_INTENTS },
-    { var: "message.text", op: "contains", value: HUMAN_REQUEST_PHRASES },
-  ],
-});
-
 export function defaultFlowDefinition(): FlowDefinition {
   return {
     start: "triage",
     nodes: {
-      triage: { type: "condition", branches: [{ when: handOffNow(), next: "handoff" }], else: "first_contact" },
+      triage: {
+        type: "condition",
+        branches: [
+          {
+            when: {
+              any: [
+                { var: "priority", op: "in", value: ["P0", "P1"] },
+                { var: "sentiment", op: "eq", value: "angry" },
+                { var: "intent", op: "in", value: HUMAN_REQUEST_INTENTS },
+                { var: "message.text", op: "contains", value: HUMAN_REQUEST_PHRASES },
+              ],
+            },
+            next: "handoff",
+          },
+        ],
+        else: "first_contact",
+      },
       first_contact: { type: "condition", branches: [{ when: { var: "vars.greeted", op: "exists" }, next: "answer" }], else: "remember_greeting" },
       remember_greeting: { type: "set", assign: { greeted: true }, next: "greet" },
       greet: {
@@ -74,6 +80,10 @@ export function defaultFlowDefinition(): FlowDefinition {
       only_greeting: { type: "condition", branches: [{ when: { var: "message.text", op: "matches", value: GREETING_ONLY }, next: "wait_for_question" }], else: "answer" },
       wait_for_question: { type: "end" },
       answer: { type: "knowledge_answer", next: "done", on_no_answer: "offer_human" },
+      // An answer that is neither yes nor no goes through triage like a fresh message: a request for a
+      // person ("quiero hablar con una persona") or an urgent or angry message is handed off at once, and
+      // anything else is most likely a new question, answered from knowledge or met with this offer again
+      // (the customer decides, not the bot).
       offer_human: {
         type: "ask",
         text: {
@@ -92,16 +102,11 @@ export function defaultFlowDefinition(): FlowDefinition {
           },
         },
         max_attempts: 1,
-        on_invalid: "recheck",
+        on_invalid: "triage",
         timeout_s: 3600,
         on_timeout: "done",
         next: "offer_route",
       },
-      // An answer that is neither yes nor no is a request for a person ("quiero hablar con una persona"),
-      // an urgent or angry message — handed off at once, as at the start — or most likely a new question:
-      // answered from knowledge, or else the offer of a person again (the customer decides, not the bot).
-      recheck: { type: "condition", branches: [{ when: handOffNow(), next: "handoff" }], else: "answer_again" },
-      answer_again: { type: "knowledge_answer", next: "done", on_no_answer: "offer_human" },
       offer_route: { type: "condition", branches: [{ when: { var: "vars.wants_human", op: "eq", value: "yes" }, next: "handoff" }], else: "no_thanks" },
       no_thanks: {
         type: "message",
