@@ -91,6 +91,59 @@ describe("the conversation brain", () => {
     expect(summary.key_points).toEqual(["¿cuánto cuesta el envío a Lima?", "quiero hablar con una persona"]);
   });
 
+  it("a flow that ends summarizes the whole conversation, led by why the customer wrote, not by the greeting", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    const say = async (text: string, replies: number) => {
+      expectStatus(await postSigned(ch, apiMessage({ from: { id: "cliente-6" }, text })), 200);
+      await eventually(async () => expect((await botReplies(ch.id)).length).toBeGreaterThanOrEqual(replies));
+    };
+    await say("Hola", 1);
+    // A bare greeting ends its turn: the summary so far is the greeting itself.
+    const [first] = await eventually(async () => {
+      const rows = await ownerQuery("select summary from call_summaries where tenant_id = $1", [t.id]);
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(first.summary).toContain("Hola");
+    await say("¿cuánto cuesta el envío a Lima?", 2);
+    // No knowledge: the bot offers a person; "no" ends the flow, and the summary reads all three messages.
+    await say("no", 3);
+    const [summary] = await eventually(async () => {
+      const rows = await ownerQuery("select summary, key_points, resolution_detected from call_summaries where tenant_id = $1", [t.id]);
+      expect(rows[0].key_points).toHaveLength(3);
+      return rows;
+    });
+    expect(summary.summary).toMatch(/^(.+: )?¿cuánto cuesta el envío a Lima\? \(\+2 more messages\)$/);
+    expect(summary.key_points).toEqual(["Hola", "¿cuánto cuesta el envío a Lima?", "no"]);
+  });
+
+  it("a conversation an agent resolves gets its call summary, with what was done in it", async () => {
+    const t = await createTenant();
+    const ch = await createApiChannel(t, { debounce_ms: 200 });
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "cliente-7" }, text: "Hola" })), 200);
+    await eventually(async () => expect((await botReplies(ch.id)).length).toBeGreaterThanOrEqual(1));
+    expectStatus(await postSigned(ch, apiMessage({ from: { id: "cliente-7" }, text: "My order ORD-5512 never arrived, can you check it?" })), 200);
+    await eventually(async () => expect((await botReplies(ch.id)).length).toBeGreaterThanOrEqual(2));
+    const conv = await onlyConversation(ch.id);
+    const ticket = await call("POST", "/v1/tickets", { token: t.owner.token, body: { title: "Order ORD-5512 lost", conversation_id: conv.id } });
+    expectStatus(ticket, 201);
+    expectStatus(await call("PATCH", `/v1/conversations/${conv.id}`, { token: t.owner.token, body: { state: "resolved" } }), 200);
+    const got = await eventually(async () => {
+      const res = await call("GET", `/v1/conversations/${conv.id}`, { token: t.owner.token });
+      expect(res.body.call_summary?.action_items).toHaveLength(1);
+      return res.body.call_summary;
+    });
+    expect(got.summary).toMatch(/My order ORD-5512 never arrived, can you check it\? \(\+1 more message\)$/);
+    expect(got.key_points).toEqual(["Hola", "My order ORD-5512 never arrived, can you check it?"]);
+    expect(got.action_items).toEqual([`Ticket ${ticket.body.ticket_number} (open): Order ORD-5512 lost`]);
+    expect(got.resolution_detected).toBe(true);
+    expect(got.language).toBe("en");
+    // Another workspace sees neither the conversation nor its summary.
+    const other = await createTenant();
+    expectStatus(await call("GET", `/v1/conversations/${conv.id}`, { token: other.owner.token }), 404);
+  });
+
   it("stays quiet once an agent has replied", async () => {
     const t = await createTenant();
     const ch = await createApiChannel(t, { debounce_ms: 200 });

@@ -8,6 +8,7 @@ import { deliverOutbound } from "./senders/outbound";
 import { indexDocument, indexFailed, removeDocumentVectors } from "../services/knowledge/pipeline";
 import { knowledgeQueryUsed } from "../services/knowledge/query";
 import { drainOnStateChange, together } from "../services/routing/consumers";
+import { summarizeOnResolve } from "../services/escalations/summary";
 import { onAutomationWebhook, onContactUpdated, onConversationChanged, onMessageReceived, onSlaEvent } from "../services/automation/consumer";
 
 /**
@@ -22,7 +23,7 @@ export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   "knowledge_document.deleted": removeDocumentVectors,
   "knowledge.query": knowledgeQueryUsed, // meters (recordUsage) and counts per document
   "message.received": onMessageReceived,
-  "conversation.state_changed": together(onConversationChanged, drainOnStateChange), // automation + SLA clocks; routing frees the seat
+  "conversation.state_changed": together(onConversationChanged, drainOnStateChange, summarizeOnResolve), // automation + SLA clocks; routing frees the seat; a resolved one is summarized
   "conversation.assigned": onConversationChanged,
   "sla.warning": onSlaEvent,
   "sla.breached": onSlaEvent,

@@ -10,7 +10,7 @@
  * in, keeps the state that comes out, and tells (just before commit) whether a newer group has
  * superseded this one, in which case nothing is written and its messages are answered with the next.
  */
-import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { HttpDb, ReadDb, Tx } from "../../db/client";
 import { uniqueViolation } from "../../db/failures";
@@ -24,6 +24,7 @@ import type { ServiceContext } from "../context";
 import { contentText } from "../conversations/model";
 import { type OutboxMessage, outboxMessage } from "../../queues/outbox-relay";
 import { callSummaryUpsert, recordEscalation, storeCallSummary } from "../escalations/escalations";
+import { cleanSummary, composeSummary, customerLinesQuery, type SummaryLine, toSummaryLines } from "../escalations/summary";
 import { channelFlowQuery, ensureDefaultFlow, flowStepsInsert, loadFlowVersion, recordFlowSteps, resolveFlowForChannel, runnable, type FlowVersionRow, type RunnableFlow } from "../flows/runtime";
 import { bookReservation } from "../reservations/reservations";
 import { openTicket } from "../tickets/tickets";
@@ -72,8 +73,7 @@ const inSavepoint = <T>(tx: Tx, fn: (sp: Tx) => Promise<T>) => tx.transaction((s
  * turn's messages, oldest first, so the summary starts where the conversation did (an agent taking over
  * "quiero hablar con una persona" wants to know what it was about).
  */
-function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult, earlier: string[] = []) {
-  const customer = [...earlier, ...annotated.map((m) => m.text)].map((t) => t.trim()).filter(Boolean);
+function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult, earlier: SummaryLine[] = []) {
   const view = groupView(annotated);
   const actions = result.actions.map((a) => {
     if (a.type === "create_ticket") return `Ticket ${(a.result as { ticket_number?: string } | undefined)?.ticket_number ?? ""} opened: ${a.title}`.trim();
@@ -81,31 +81,15 @@ function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult, earlier
     if (a.type === "reservation") return `Reservation ${(a.result as { confirmation_code?: string } | undefined)?.confirmation_code ?? "attempted"}`;
     return "";
   });
-  const first = customer[0] ?? "";
-  return {
-    summary: `${view?.intent && view.intent !== "unknown" ? `${view.intent.replace(/_/g, " ")}: ` : ""}${first.slice(0, 400)}${customer.length > 1 ? ` (+${customer.length - 1} more messages)` : ""}`,
-    key_points: customer.slice(-5).map((t) => t.slice(0, 300)),
-    action_items: actions.filter(Boolean),
-    overall_sentiment: view?.sentiment.label,
-    resolution_detected: result.outcome === "ended" && view?.sentiment.label !== "negative" && view?.sentiment.label !== "angry",
-    language: view?.language,
-  };
+  const lines = [...earlier, ...annotated.map((m) => ({ text: m.text, intent: m.annotations.intent, sentiment: m.annotations.sentiment, language: m.annotations.language }))];
+  return cleanSummary(composeSummary(lines, { actions, resolved: result.outcome === "ended", ...(view && { language: view.language }) }));
 }
 
 type Conversation = typeof conversations.$inferSelect;
 
-/** How many of the customer's earlier messages a summary reads. */
-const SUMMARY_HISTORY = 20;
-
 /** The customer's messages before this turn's, oldest first (the last SUMMARY_HISTORY), for its summary. */
-async function earlierCustomerTexts(tx: Tx, conversationId: string, turnMessageIds: string[]): Promise<string[]> {
-  const rows = await tx
-    .select({ content: messages.content })
-    .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "inbound"), turnMessageIds.length ? notInArray(messages.id, turnMessageIds) : undefined))
-    .orderBy(desc(messages.sequence))
-    .limit(SUMMARY_HISTORY);
-  return rows.reverse().map((r) => contentText(r.content as never));
+async function earlierCustomerLines(db: ReadDb, conversationId: string, turnMessageIds: string[]): Promise<SummaryLine[]> {
+  return toSummaryLines(await customerLinesQuery(db, conversationId, turnMessageIds));
 }
 
 /** What a turn reads before it decides anything: one round trip (see readTurn). */
@@ -258,6 +242,12 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
     result = await run(flow.definition, plan.prior, flowInput(plan, started), { knowledgeAnswer, createTicket: inTransaction, escalate: inTransaction, reserve: inTransaction, http: inTransaction });
     if (needsTransaction) return undefined;
   }
+  // A flow that ends writes the call summary, which reads the customer's earlier messages (when the
+  // conversation has any): one more round trip, only on such a turn.
+  const earlier =
+    result?.outcome === "ended" && read.conversation.messageCount > annotated.length
+      ? toSummaryLines((await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [customerLinesQuery(q, read.conversation.id, annotated.map((m) => m.id))] as const))[0])
+      : [];
   // The last moment a newer group can take this turn's place: its reply must not go out stale.
   if (await isSuperseded()) return { status: "superseded", replies: [] };
   const texts = result?.replies.map((r) => r.text) ?? [];
@@ -282,7 +272,7 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
         add(afterTurnUpdate(q, read.conversation, flow, { replies: texts.length }));
         const steps = flowStepsInsert(q, { tenantId: turn.tenantId, conversationId: read.conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
         if (steps) add(steps);
-        if (result.outcome === "ended") add(callSummaryUpsert(q, turn.tenantId, { conversation_id: read.conversation.id, ...cleanSummary(summaryOf(annotated, result)) }));
+        if (result.outcome === "ended") add(callSummaryUpsert(q, turn.tenantId, { conversation_id: read.conversation.id, ...summaryOf(annotated, result, earlier) }));
         if (knowledge.length) {
           add(q.insert(knowledgeQueries).values(knowledge.map((k) => k.query)));
           index.knowledgeEvents = add(
@@ -334,8 +324,8 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
 
       let escalation: { reason?: string; summary: string } | undefined;
       // What the customer wrote before this turn, read once and only by a turn that hands over or ends.
-      let earlier: Promise<string[]> | undefined;
-      const earlierTexts = (db: Tx) => (earlier ??= earlierCustomerTexts(db, conversation.id, annotated.map((m) => m.id)));
+      let earlier: Promise<SummaryLine[]> | undefined;
+      const earlierLines = (db: Tx) => (earlier ??= earlierCustomerLines(db, conversation.id, annotated.map((m) => m.id)));
       const ports: FlowPorts = {
         // Public passages only, answered only when confident, with the citation's title in the text.
         knowledgeAnswer: knowledgePortFor(ctx, tx, turn.tenantId, { conversationId: conversation.id, channel: channelType }),
@@ -347,7 +337,7 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
         escalate: (e) =>
           inSavepoint(tx, async (sp) => {
             // The agent reads the whole request, not only the message that asked for a person.
-            const summary = [...(await earlierTexts(sp)), e.summary].map((t) => t.trim()).filter(Boolean).join("\n").slice(0, 10_000);
+            const summary = [...(await earlierLines(sp)).map((l) => l.text), e.summary].map((t) => t.trim()).filter(Boolean).join("\n").slice(0, 10_000);
             await recordEscalation(sp, turn.tenantId, { conversation_id: conversation.id, reason: (e.reason ?? "flow escalation").slice(0, 200), summary, ...(view && { priority: view.priority as "P2" }), ...(e.team_id && { requested_team_id: e.team_id }), ...(e.skills && { skills: e.skills }) });
             escalation = { ...e, summary };
           }),
@@ -385,10 +375,10 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
       if (replies.length) await tx.execute(outboundEvents(turn.tenantId, conversation, replyIds));
       if (withheld) escalation ??= { reason: withheld.reason, summary: withheld.summary };
       const escalated = result.outcome === "escalated" || escalation !== undefined;
-      const summary = result.outcome === "ended" || escalated ? summaryOf(annotated, result, await earlierTexts(tx)) : undefined;
+      const summary = result.outcome === "ended" || escalated ? summaryOf(annotated, result, await earlierLines(tx)) : undefined;
       await afterTurnUpdate(tx, conversation, flow, { replies: replies.length, ...(escalated && { escalationSummary: escalation?.summary ?? summary!.summary }) });
       await recordFlowSteps(tx, { tenantId: turn.tenantId, conversationId: conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
-      if (summary) await storeCallSummary(tx, turn.tenantId, { conversation_id: conversation.id, ...cleanSummary(summary) });
+      if (summary) await storeCallSummary(tx, turn.tenantId, { conversation_id: conversation.id, ...summary });
       return { status: "answered", state: result.state, ...(result.timer && { timer: result.timer }), outcome: result.outcome, replies, annotated: live } satisfies BotTurnResult;
     })
     .catch((err: unknown) => {
@@ -498,17 +488,6 @@ async function channelFlow(tx: Tx, tenantId: string, channelId: string) {
   if (flow) return flow;
   await ensureDefaultFlow(tx, tenantId);
   return resolveFlowForChannel(tx, channelId);
-}
-
-function cleanSummary(s: ReturnType<typeof summaryOf>) {
-  return {
-    summary: s.summary || "(no text)",
-    key_points: s.key_points.filter(Boolean),
-    action_items: s.action_items,
-    ...(s.overall_sentiment && { overall_sentiment: s.overall_sentiment }),
-    resolution_detected: s.resolution_detected,
-    ...(s.language && /^[a-z]{2,3}$|^und$/.test(s.language) && { language: s.language }),
-  };
 }
 
 /** The API's annotation shape (what the inbox renders), without the adapter's internals. */

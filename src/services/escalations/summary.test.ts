@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { cleanSummary, composeSummary } from "./summary";
+
+const line = (text: string, intent: string, score = 0, label = "neutral") => ({ text, intent, sentiment: { score, label }, language: "es" });
+
+describe("composeSummary", () => {
+  it("leads with the first message that says why the customer wrote, not the greeting", () => {
+    const s = composeSummary([line("Hola", "noise_low_intent"), line("No puedo entrar a mi cuenta", "account_access_issue", -0.3, "negative"), line("gracias", "noise_low_intent", 0.6, "positive")], { actions: [], resolved: true });
+    expect(s.summary).toBe("account access issue: No puedo entrar a mi cuenta (+2 more messages)");
+    expect(s.key_points).toEqual(["Hola", "No puedo entrar a mi cuenta", "gracias"]);
+    // Mean of 0, -0.3 and 0.6: neutral, so a resolution is detected.
+    expect(s).toMatchObject({ overall_sentiment: "neutral", resolution_detected: true, language: "es" });
+  });
+
+  it("takes a greeting as the lead only when nothing else was said, and prefixes no unknown intent", () => {
+    expect(composeSummary([line("Hola", "noise_low_intent")], { actions: [], resolved: true }).summary).toBe("Hola");
+    expect(composeSummary([line("¿Y lo otro?", "unknown")], { actions: [], resolved: false }).summary).toBe("¿Y lo otro?");
+    expect(composeSummary([], { actions: [], resolved: false }).summary).toBe("No message from the customer");
+  });
+
+  it("is angry when any message was, and then detects no resolution", () => {
+    const s = composeSummary([line("Esto es una vergüenza", "unknown", -0.9, "angry"), line("ok", "noise_low_intent", 0.5, "positive")], { actions: ["Handed to a human"], resolved: true });
+    expect(s).toMatchObject({ overall_sentiment: "angry", resolution_detected: false, action_items: ["Handed to a human"] });
+  });
+
+  it("reads messages the annotator never saw, and keeps the summary within the schema's limits", () => {
+    const s = cleanSummary(composeSummary([{ text: `a\u0000b${"x".repeat(2000)}` }], { actions: [""], resolved: false, language: "Spanish" }));
+    expect(s.summary.startsWith("a b")).toBe(true);
+    expect(s.key_points![0]!.length).toBe(300);
+    expect(s.action_items).toEqual([]);
+    expect(s.language).toBeUndefined();
+    expect(s.overall_sentiment).toBeUndefined();
+  });
+});
