@@ -116,6 +116,11 @@ describe("the conversation brain", () => {
     });
     expect(summary.summary).toMatch(/^(.+: )?¿cuánto cuesta el envío a Lima\? \(\+2 more messages\)$/);
     expect(summary.key_points).toEqual(["Hola", "¿cuánto cuesta el envío a Lima?", "no"]);
+    // The run that ended with the greeting kept what it learned: the question got no second greeting.
+    const texts = (await botReplies(ch.id)).map((r: { text: string }) => r.text);
+    expect(texts).toHaveLength(3);
+    expect(texts.filter((x: string) => x.startsWith("¡Hola!"))).toHaveLength(1);
+    expect(texts[1]).toContain("¿Quieres hablar con una persona?");
   });
 
   it("a conversation an agent resolves gets its call summary, with what was done in it", async () => {

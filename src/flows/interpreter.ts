@@ -41,7 +41,7 @@ export interface FlowState {
   vars: Record<string, unknown>;
   waiting?: { kind: "ask" | "wait"; node: string; until?: string; attempts?: number };
   steps_taken: number;
-  /** Set once the flow finished: `ended` starts over on the next group, `escalated` stays silent. */
+  /** Set once the flow finished: `ended` starts over at the start on the next group (its `vars` kept), `escalated` stays silent. */
   done?: "ended" | "escalated";
 }
 

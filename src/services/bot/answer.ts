@@ -115,11 +115,16 @@ interface TurnPlan {
   /** Nobody answers: a human took over, or the flow handed over. */
   paused: boolean;
   prior: FlowState | undefined;
+  /** A run is under way (waiting on an `ask` or a `wait`): it keeps the version it started on. */
+  underWay: boolean;
 }
 
 export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSuperseded: () => Promise<boolean>, preread?: PreRead): Promise<BotTurnResult> {
-  const prior = turn.state?.done === "ended" ? undefined : turn.state;
-  const underWay = prior !== undefined;
+  // A run that ended starts over at the flow's start on the next group, keeping its variables (what it
+  // learned: that it greeted, an answer it asked for), as the simulator does; it is not under way, so it
+  // takes the channel's published version, not the one it ran.
+  const prior = turn.state;
+  const underWay = prior !== undefined && prior.done !== "ended";
   const read = preread && preread.underWay === underWay && sameIds(preread.messageIds, turn.messageIds) ? preread.read : await readTurn(ctx, turn, underWay);
   if (!read) return { status: "silent", reason: "conversation gone", replies: [] };
   const { conversation, contact, inbound } = read;
@@ -137,6 +142,7 @@ export async function answerTurn(ctx: ServiceContext, turn: BotTurn, isSupersede
     // Who answers: nobody after a human took over, or once the flow handed over or cannot run.
     paused: conversation.botPausedAt !== null || conversation.state === "escalated" || turn.state?.done === "escalated",
     prior,
+    underWay,
   };
   const result = (await quickTurn(ctx, plan, isSuperseded)) ?? (await transactionalTurn(ctx, plan, isSuperseded));
   // A turn that escalated or raised the priority may start a clock only under a policy, which the reading saw.
@@ -195,7 +201,7 @@ export interface PreRead {
 }
 
 /** A conversation keeps the version it started on; a new (or finished) one takes the channel's published one. */
-const pinnedTo = (plan: TurnPlan) => !!(plan.prior && plan.read.conversation.flowId && plan.read.conversation.flowVersion);
+const pinnedTo = (plan: TurnPlan) => !!(plan.underWay && plan.read.conversation.flowId && plan.read.conversation.flowVersion);
 
 /** What the interpreter sees of the turn. */
 function flowInput(plan: TurnPlan, now: number): FlowInput {

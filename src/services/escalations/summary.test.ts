@@ -32,3 +32,11 @@ describe("composeSummary", () => {
     expect(s.overall_sentiment).toBeUndefined();
   });
 });
+
+describe("composeSummary's language", () => {
+  it("takes the last language a message told when the turn's own is undetermined", () => {
+    const s = composeSummary([{ text: "Where is my order?", language: "en" }, { text: "no", language: "und" }], { actions: [], resolved: false, language: "und" });
+    expect(s.language).toBe("en");
+    expect(composeSummary([{ text: "ok", language: "und" }], { actions: [], resolved: false, language: "und" }).language).toBe("und");
+  });
+});

@@ -45,7 +45,9 @@ export function composeSummary(lines: SummaryLine[], o: { actions: string[]; res
   const mean = scored.length ? scored.reduce((s, l) => s + l.sentiment!.score, 0) / scored.length : undefined;
   const overall = scored.some((l) => l.sentiment!.label === "angry") ? "angry" : mean === undefined ? undefined : mean >= 0.25 ? "positive" : mean <= -0.25 ? "negative" : "neutral";
   const sentiment = o.sentiment ?? overall;
-  const language = o.language ?? [...said].reverse().find((l) => l.language && l.language !== "und")?.language ?? undefined;
+  // "und" (too short to tell, like "no") gives way to the last language a message did tell.
+  const told = (l?: string | null) => (l && l !== "und" ? l : undefined);
+  const language = told(o.language) ?? [...said].reverse().find((l) => told(l.language))?.language ?? o.language ?? undefined;
   return {
     summary: lead ? `${prefix}${lead.text.slice(0, 400)}${others > 0 ? ` (+${others} more message${others === 1 ? "" : "s"})` : ""}` : "No message from the customer",
     key_points: said.slice(-5).map((l) => l.text.slice(0, 300)),
