@@ -1,6 +1,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { apiMessage, createApiChannel, eventually, postSigned, threadOf } from "./channel-harness";
+import { Database } from "../src/db/client";
+import { loadConfig } from "../src/env";
+import { createLogger } from "../src/lib/log";
+import { summarizeOnResolve } from "../src/services/escalations/summary";
 import { call, createTenant, expectStatus, ownerQuery } from "./harness";
 
 async function botReplies(channelId: string) {
@@ -147,6 +151,23 @@ describe("the conversation brain", () => {
     // Another workspace sees neither the conversation nor its summary.
     const other = await createTenant();
     expectStatus(await call("GET", `/v1/conversations/${conv.id}`, { token: other.owner.token }), 404);
+
+    // A redelivered event writes the same summary again; one for a conversation reopened since, or
+    // named under another workspace, writes nothing.
+    const config = loadConfig(env as never);
+    const ctx = { requestId: "test", config, env: env as never, db: new Database(config), log: createLogger({}, true), actor: { type: "system" as const, name: "test" } };
+    const event = (tenantId: string) => ({ id: crypto.randomUUID(), tenant_id: tenantId, type: "conversation.state_changed", aggregate_type: "conversation", aggregate_id: conv.id, payload: { conversation_id: conv.id, from: "awaiting_customer", to: "resolved" }, created_at: new Date().toISOString() });
+    const rows = () => ownerQuery("select summary, key_points, action_items, updated_at from call_summaries where conversation_id = $1", [conv.id]);
+    const [before] = await rows();
+    await summarizeOnResolve({ ctx: { ...ctx, tenantId: t.id }, event: event(t.id) });
+    const [again] = await rows();
+    expect({ ...again, updated_at: undefined }).toEqual({ ...before, updated_at: undefined });
+    await summarizeOnResolve({ ctx: { ...ctx, tenantId: other.id }, event: event(other.id) });
+    expect(await rows()).toHaveLength(1);
+    expectStatus(await call("PATCH", `/v1/conversations/${conv.id}`, { token: t.owner.token, body: { state: "reopened" } }), 200);
+    await ownerQuery("update call_summaries set summary = 'kept' where conversation_id = $1", [conv.id]);
+    await summarizeOnResolve({ ctx: { ...ctx, tenantId: t.id }, event: event(t.id) });
+    expect((await rows())[0].summary).toBe("kept");
   });
 
   it("stays quiet once an agent has replied", async () => {

@@ -21,7 +21,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 /** A string Postgres accepts: well-formed UTF-16 (lone surrogates become U+FFFD), no NUL, bounded. */
 export function storableText(value: string, max = MAX_TEXT_CHARS): string {
   let s = value.toWellFormed().replace(CONTROL, "");
-  if (s.length > max) s = `${s.slice(0, max - 1)}…`;
+  // Cut between the halves of a surrogate pair, the kept half becomes U+FFFD.
+  if (s.length > max) s = `${s.slice(0, max - 1).toWellFormed()}…`;
   return s;
 }
 

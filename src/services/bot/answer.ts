@@ -88,9 +88,12 @@ function summaryOf(annotated: AnnotatedMessage[], result: FlowRunResult, earlier
 type Conversation = typeof conversations.$inferSelect;
 
 /** The customer's messages before this turn's, oldest first (the last SUMMARY_HISTORY), for its summary. */
-async function earlierCustomerLines(db: ReadDb, conversationId: string, turnMessageIds: string[]): Promise<SummaryLine[]> {
-  return toSummaryLines(await customerLinesQuery(db, conversationId, turnMessageIds));
+async function earlierCustomerLines(db: ReadDb, conversationId: string, turnInbound: Array<{ sequence: number }>): Promise<SummaryLine[]> {
+  return toSummaryLines(await customerLinesQuery(db, conversationId, firstSequence(turnInbound)));
 }
+
+/** Where a turn's own messages start: what came before is "earlier" (undefined for a timer's turn, which has none). */
+const firstSequence = (inbound: Array<{ sequence: number }>) => (inbound.length ? Math.min(...inbound.map((m) => m.sequence)) : undefined);
 
 /** What a turn reads before it decides anything: one round trip (see readTurn). */
 export interface TurnRead {
@@ -252,7 +255,7 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
   // conversation has any): one more round trip, only on such a turn.
   const earlier =
     result?.outcome === "ended" && read.conversation.messageCount > annotated.length
-      ? toSummaryLines((await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [customerLinesQuery(q, read.conversation.id, annotated.map((m) => m.id))] as const))[0])
+      ? toSummaryLines((await ctx.db.batch({ tenantId: turn.tenantId }, (q) => [customerLinesQuery(q, read.conversation.id, firstSequence(read.inbound))] as const))[0])
       : [];
   // The last moment a newer group can take this turn's place: its reply must not go out stale.
   if (await isSuperseded()) return { status: "superseded", replies: [] };
@@ -331,7 +334,7 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
       let escalation: { reason?: string; summary: string } | undefined;
       // What the customer wrote before this turn, read once and only by a turn that hands over or ends.
       let earlier: Promise<SummaryLine[]> | undefined;
-      const earlierLines = (db: Tx) => (earlier ??= earlierCustomerLines(db, conversation.id, annotated.map((m) => m.id)));
+      const earlierLines = (db: Tx) => (earlier ??= earlierCustomerLines(db, conversation.id, read.inbound));
       const ports: FlowPorts = {
         // Public passages only, answered only when confident, with the citation's title in the text.
         knowledgeAnswer: knowledgePortFor(ctx, tx, turn.tenantId, { conversationId: conversation.id, channel: channelType }),

@@ -4,11 +4,13 @@
  * agent, a rule or the API; see summarizeOnResolve). One composer for both, so a summary reads the same
  * whoever ended the conversation. Offline and deterministic: it quotes, it does not paraphrase.
  */
-import { and, desc, eq, notInArray } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { ReadDb } from "../../db/client";
 import { conversations, escalations, messageAnnotations, messages, reservations, tickets } from "../../db/schema";
 import type { OutboxHandler } from "../../queues/outbox-consumer";
+import { storableText } from "../../channels/storable";
+import { AppError } from "../../lib/errors";
 import { contentText } from "../conversations/model";
 import { callSummaryUpsert } from "./escalations";
 import type { CallSummaryInput } from "./model";
@@ -60,7 +62,8 @@ export function composeSummary(lines: SummaryLine[], o: { actions: string[]; res
 
 /** Lengths and characters the call summary's schema accepts (a quoted message can be anything). */
 export function cleanSummary(s: ComposedSummary): ComposedSummary {
-  const clip = (t: string, n: number) => t.replace(/\p{Cc}/gu, " ").slice(0, n) || "-";
+  // Well-formed (a cut emoji's half becomes U+FFFD), no NUL or other controls but line breaks, not blank.
+  const clip = (t: string, n: number) => storableText(t, n).trim() || "-";
   return {
     ...s,
     summary: clip(s.summary, 20_000),
@@ -72,14 +75,14 @@ export function cleanSummary(s: ComposedSummary): ComposedSummary {
 
 /**
  * The customer's messages of a conversation with their annotations, oldest first: the last
- * SUMMARY_HISTORY, leaving out `except` (a turn's own messages, which it has in hand).
+ * SUMMARY_HISTORY, or the last before `beforeSequence` (a turn's own messages, which it has in hand).
  */
-export function customerLinesQuery(db: ReadDb, conversationId: string, except: string[] = []) {
+export function customerLinesQuery(db: ReadDb, conversationId: string, beforeSequence?: number) {
   return db
     .select({ content: messages.content, intent: messageAnnotations.intent, score: messageAnnotations.sentimentScore, label: messageAnnotations.sentimentLabel, language: messageAnnotations.language })
     .from(messages)
     .leftJoin(messageAnnotations, eq(messageAnnotations.messageId, messages.id))
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "inbound"), except.length ? notInArray(messages.id, except) : undefined))
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "inbound"), beforeSequence === undefined ? undefined : lt(messages.sequence, beforeSequence)))
     .orderBy(desc(messages.sequence))
     .limit(SUMMARY_HISTORY);
 }
@@ -101,22 +104,32 @@ export const summarizeOnResolve: OutboxHandler = async ({ ctx, event }) => {
   const parsed = StateChanged.safeParse(event.payload);
   if (!parsed.success || parsed.data.to !== "resolved") return;
   const id = parsed.data.conversation_id;
-  const scope = { tenantId: event.tenant_id };
-  // The reads in one round trip, the upsert in another; no connection held between them.
-  const [convRows, lineRows, ticketRows, escalationRows, reservationRows] = await ctx.db.batch(scope, (q) => [
-    q.select({ state: conversations.state }).from(conversations).where(eq(conversations.id, id)),
-    customerLinesQuery(q, id),
-    q.select({ number: tickets.ticketNumber, title: tickets.title, status: tickets.status }).from(tickets).where(eq(tickets.conversationId, id)).orderBy(tickets.createdAt),
-    q.select({ reason: escalations.reason }).from(escalations).where(eq(escalations.conversationId, id)).orderBy(escalations.createdAt),
-    q.select({ code: reservations.confirmationCode, status: reservations.status }).from(reservations).where(eq(reservations.conversationId, id)).orderBy(reservations.createdAt),
-  ] as const);
-  if (convRows[0]?.state !== "resolved") return;
-  const actions = [
-    ...ticketRows.map((t) => `Ticket ${t.number} (${t.status}): ${t.title}`),
-    ...escalationRows.map((e) => `Handed to a human${e.reason ? `: ${e.reason}` : ""}`),
-    ...reservationRows.map((r) => `Reservation ${r.code} (${r.status})`),
-  ];
-  // Resolved by a person or a rule: that is the resolution, whatever the customer's mood on the way.
-  const summary = { ...cleanSummary(composeSummary(toSummaryLines(lineRows), { actions, resolved: true })), resolution_detected: true };
-  await ctx.db.batch(scope, (q) => [callSummaryUpsert(q, event.tenant_id, { conversation_id: id, ...summary })] as const);
+  try {
+    // One transaction, the conversation's row locked: a reopen (or a bot turn writing its own summary)
+    // waits for this one, so a stale "resolved" summary never overwrites a newer one.
+    await ctx.db.scoped({ tenantId: event.tenant_id }, async (tx) => {
+      const [conv] = await tx.select({ state: conversations.state }).from(conversations).where(eq(conversations.id, id)).for("update");
+      if (conv?.state !== "resolved") return;
+      const lines = toSummaryLines(await customerLinesQuery(tx, id));
+      const ticketRows = await tx.select({ number: tickets.ticketNumber, title: tickets.title, status: tickets.status }).from(tickets).where(eq(tickets.conversationId, id)).orderBy(tickets.createdAt);
+      const escalationRows = await tx.select({ reason: escalations.reason }).from(escalations).where(eq(escalations.conversationId, id)).orderBy(escalations.createdAt);
+      const reservationRows = await tx.select({ code: reservations.confirmationCode, status: reservations.status }).from(reservations).where(eq(reservations.conversationId, id)).orderBy(reservations.createdAt);
+      const actions = [
+        ...ticketRows.map((t) => `Ticket ${t.number} (${t.status}): ${t.title}`),
+        ...escalationRows.map((e) => `Handed to a human${e.reason ? `: ${e.reason}` : ""}`),
+        ...reservationRows.map((r) => `Reservation ${r.code} (${r.status})`),
+      ];
+      // Resolved by a person or a rule: that is the resolution, whatever the customer's mood on the way.
+      const summary = { ...cleanSummary(composeSummary(lines, { actions, resolved: true })), resolution_detected: true };
+      await callSummaryUpsert(tx, event.tenant_id, { conversation_id: id, ...summary });
+    });
+  } catch (err) {
+    // A summary the schema refuses would be refused on every retry, and retrying the event re-runs its
+    // other consumers: it is logged and left out. Anything else (Postgres down) is retried.
+    if (err instanceof AppError && err.code === "VALIDATION_FAILED") {
+      ctx.log.error("call summary not written: it did not pass validation", { conversation_id: id, event_id: event.id });
+      return;
+    }
+    throw err;
+  }
 };
