@@ -62,7 +62,13 @@ export function defaultFlowDefinition(): FlowDefinition {
         ],
         else: "first_contact",
       },
-      first_contact: { type: "condition", branches: [{ when: { var: "vars.greeted", op: "exists" }, next: "answer" }], else: "remember_greeting" },
+      // Greeted once, a question goes straight to its answer; a bare greeting ("hola" again, the next
+      // day) gets the greeting again rather than a knowledge search that cannot find anything.
+      first_contact: {
+        type: "condition",
+        branches: [{ when: { all: [{ var: "vars.greeted", op: "exists" }, { not: { var: "message.text", op: "matches", value: GREETING_ONLY } }] }, next: "answer" }],
+        else: "remember_greeting",
+      },
       remember_greeting: { type: "set", assign: { greeted: true }, next: "greet" },
       greet: {
         type: "message",

@@ -119,6 +119,16 @@ describe("default flow", () => {
     expect(second.replies.some((x) => x.text.startsWith("¡Hola!"))).toBe(false);
   });
 
+  it("greets again, and searches nothing, when a customer greeted before only says hello again", async () => {
+    const flow = defaultFlowDefinition();
+    const first = await run(flow, undefined, input("hola", { annotations: { language: "es" } }), recordingPorts().ports);
+    const { ports, calls } = recordingPorts();
+    const again = await run(flow, first.state, input("Hola, buenos días", { annotations: { language: "es" } }), ports);
+    expect(again.replies.map((x) => x.text)).toEqual([first.replies[0]!.text]);
+    expect(calls.map((c) => c.port)).not.toContain("knowledgeAnswer");
+    expect(again.outcome).toBe("ended");
+  });
+
   it("falls back to the contact's language when the text is too short to tell", async () => {
     const r = await run(defaultFlowDefinition(), undefined, input("ok", { annotations: { language: "und" }, contact: { language: "de" } }), recordingPorts().ports);
     expect(r.replies[0]!.text.startsWith("Hallo!")).toBe(true);
