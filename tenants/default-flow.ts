@@ -41,6 +41,15 @@ const GREETING_ONLY =
   "^[\\s¡!¿?.,]*(hola|buenas|buenos dias|buenos días|buenas tardes|buenas noches|hi|hello|hey|good morning|good afternoon|good evening|ola|olá|oi|bom dia|boa tarde|boa noite|bonjour|bonsoir|salut|hallo|guten tag|guten morgen|servus|moin|ciao|buongiorno|buonasera|salve)" +
   "([\\s¡!¿?.,]+(buenos d[ií]as|buenas (tardes|noches)|bom dia|boa (tarde|noite)|good (morning|afternoon|evening)|guten (tag|morgen)|hola|ol[aá]|hi|hello|there|everyone|bonjour|salut|ciao|buongiorno|hallo))?[\\s!.,]*$";
 
+/**
+ * A message that only thanks ("gracias!", "ok, thanks a lot", "Muito obrigada 🙏"): answered with a
+ * "you're welcome", not searched for in knowledge nor met with the offer of a person.
+ */
+const THANKS_ONLY =
+  "^[\\s¡!¿?.,]*((ok|okay|vale|perfecto|genial|listo|great|perfect|cool|super|ótimo|otimo|beleza|parfait|perfetto|ottimo|alles klar)[\\s!.,]+)?" +
+  "(muchas gracias|mil gracias|gracias|thank you|thanks|thx|ty|muito obrigad[oa]|obrigad[oa]|valeu|merci beaucoup|merci|vielen dank|danke schön|danke|grazie mille|grazie)" +
+  "([\\s!.,]+(a lot|so much|very much|de nuevo|por todo|por la ayuda|for the help|for your help|pela ajuda|pour tout|für alles|per tutto))?[\\s!.,:)😊🙏👍]*$";
+
 export function defaultFlowDefinition(): FlowDefinition {
   return {
     start: "triage",
@@ -60,7 +69,20 @@ export function defaultFlowDefinition(): FlowDefinition {
             next: "handoff",
           },
         ],
-        else: "first_contact",
+        else: "thanks_only",
+      },
+      thanks_only: { type: "condition", branches: [{ when: { var: "message.text", op: "matches", value: THANKS_ONLY }, next: "welcome" }], else: "first_contact" },
+      welcome: {
+        type: "message",
+        text: {
+          en: "You're welcome! Write to me any time if you need anything else.",
+          es: "¡De nada! Escríbeme cuando necesites algo más.",
+          pt: "De nada! Escreva quando precisar de mais alguma coisa.",
+          fr: "Avec plaisir ! Écrivez-moi si vous avez besoin d'autre chose.",
+          de: "Gern geschehen! Schreiben Sie mir jederzeit, wenn Sie noch etwas brauchen.",
+          it: "Prego! Scrivimi quando hai bisogno di qualcos'altro.",
+        },
+        next: "done",
       },
       // Greeted once, a question goes straight to its answer; a bare greeting ("hola" again, the next
       // day) gets the greeting again rather than a knowledge search that cannot find anything.

@@ -112,6 +112,24 @@ describe("default flow", () => {
     });
   }
 
+  for (const [text, lang, start] of [["gracias!", "es", "¡De nada!"], ["ok, thanks a lot", "en", "You're welcome!"], ["Muito obrigada 🙏", "pt", "De nada!"], ["merci beaucoup", "fr", "Avec plaisir"]] as const) {
+    it(`answers "${text}" with a you're-welcome, not a search or the offer of a person`, async () => {
+      const { ports, calls } = recordingPorts();
+      const r = await run(defaultFlowDefinition(), undefined, input(text, { annotations: { language: lang } }), ports);
+      expect(r.replies.map((x) => x.text)).toHaveLength(1);
+      expect(r.replies[0]!.text.startsWith(start)).toBe(true);
+      expect(calls.map((c) => c.port)).not.toContain("knowledgeAnswer");
+      expect(r.outcome).toBe("ended");
+    });
+  }
+
+  it("takes a thanks with a question in it as a question", async () => {
+    const { ports, calls } = recordingPorts();
+    const r = await run(defaultFlowDefinition(), undefined, input("thanks, but where is my order?", { annotations: { language: "en" } }), ports);
+    expect(r.replies.some((x) => x.text.startsWith("You're welcome"))).toBe(false);
+    expect(calls.map((c) => c.port)).toContain("knowledgeAnswer");
+  });
+
   it("does not greet twice in one conversation", async () => {
     const flow = defaultFlowDefinition();
     const first = await run(flow, undefined, input("hola", { annotations: { language: "es" } }), recordingPorts().ports);
