@@ -13,7 +13,10 @@ describe("composeSummary", () => {
   });
 
   it("takes a greeting as the lead only when nothing else was said, and prefixes no unknown intent", () => {
-    expect(composeSummary([line("Hola", "noise_low_intent")], { actions: [], resolved: true }).summary).toBe("Hola");
+    const hello = composeSummary([line("Hola", "noise_low_intent")], { actions: [], resolved: true });
+    expect(hello.summary).toBe("Hola");
+    // Nothing was asked, so nothing was resolved.
+    expect(hello.resolution_detected).toBe(false);
     expect(composeSummary([line("¿Y lo otro?", "unknown")], { actions: [], resolved: false }).summary).toBe("¿Y lo otro?");
     expect(composeSummary([], { actions: [], resolved: false }).summary).toBe("No message from the customer");
   });

@@ -55,7 +55,8 @@ export function composeSummary(lines: SummaryLine[], o: { actions: string[]; res
     key_points: said.slice(-5).map((l) => l.text.slice(0, 300)),
     action_items: o.actions.filter(Boolean),
     ...(sentiment && { overall_sentiment: sentiment }),
-    resolution_detected: o.resolved && sentiment !== "negative" && sentiment !== "angry",
+    // Only greetings or thanks: nothing was asked, so nothing was resolved.
+    resolution_detected: o.resolved && lead !== undefined && lead.intent !== SMALL_TALK && sentiment !== "negative" && sentiment !== "angry",
     ...(language && { language }),
   };
 }
