@@ -29,7 +29,7 @@ const SMALL_TALK = "noise_low_intent";
 const NO_PREFIX = new Set([SMALL_TALK, "unknown"]);
 
 /** How many of the customer's latest messages a summary reads. */
-export const SUMMARY_HISTORY = 20;
+const SUMMARY_HISTORY = 20;
 
 export type ComposedSummary = Omit<CallSummaryInput, "conversation_id">;
 
@@ -38,15 +38,14 @@ export type ComposedSummary = Omit<CallSummaryInput, "conversation_id">;
  * skipped), prefixed with its intent; the key points are the last five messages; the overall sentiment
  * is `angry` when any message was, else the mean score's label (the annotator's ±0.25 thresholds).
  */
-export function composeSummary(lines: SummaryLine[], o: { actions: string[]; resolved: boolean; sentiment?: string; language?: string }): ComposedSummary {
+export function composeSummary(lines: SummaryLine[], o: { actions: string[]; resolved: boolean; language?: string }): ComposedSummary {
   const said = lines.map((l) => ({ ...l, text: l.text.trim() })).filter((l) => l.text);
   const lead = said.find((l) => l.intent !== SMALL_TALK) ?? said[0];
   const prefix = lead?.intent && !NO_PREFIX.has(lead.intent) ? `${lead.intent.replace(/_/g, " ")}: ` : "";
   const others = said.length - (lead ? 1 : 0);
   const scored = said.filter((l) => l.sentiment);
   const mean = scored.length ? scored.reduce((s, l) => s + l.sentiment!.score, 0) / scored.length : undefined;
-  const overall = scored.some((l) => l.sentiment!.label === "angry") ? "angry" : mean === undefined ? undefined : mean >= 0.25 ? "positive" : mean <= -0.25 ? "negative" : "neutral";
-  const sentiment = o.sentiment ?? overall;
+  const sentiment = scored.some((l) => l.sentiment!.label === "angry") ? "angry" : mean === undefined ? undefined : mean >= 0.25 ? "positive" : mean <= -0.25 ? "negative" : "neutral";
   // "und" (too short to tell, like "no") gives way to the last language a message did tell.
   const told = (l?: string | null) => (l && l !== "und" ? l : undefined);
   const language = told(o.language) ?? [...said].reverse().find((l) => told(l.language))?.language ?? o.language ?? undefined;
