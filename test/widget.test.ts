@@ -202,9 +202,23 @@ describe("web chat widget", () => {
     await send(ch, a.token, "I am A", clientId);
     await send(ch, b.token, "I am B");
     await expectMessageCount(ch.id, 2);
+    // The bot answers both threads: wait until it has, so the history below is not read mid-answer.
+    const [inboundA] = (await messagesOf(ch.id)).filter((m: { text: string }) => m.text === "I am A");
+    const replies = (conversationId: string) => ownerQuery("select id from messages where conversation_id = $1 and sender_type = 'bot'", [conversationId]);
+    const [inboundB] = (await messagesOf(ch.id)).filter((m: { text: string }) => m.text === "I am B");
+    const botToA = await eventually(async () => {
+      const [toA, toB] = [await replies(inboundA.conversation_id), await replies(inboundB.conversation_id)];
+      expect(toA.length).toBeGreaterThan(0);
+      expect(toB.length).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 500)); // a turn may send more than one reply
+      expect((await replies(inboundA.conversation_id)).length).toBe(toA.length);
+      return toA;
+    });
     const history = await call("GET", `${ch.base}/history`, { headers: { origin: SITE, authorization: `Bearer ${a.token}` } });
     expectStatus(history, 200);
-    expect(history.body.data).toHaveLength(1);
+    // A's own message and the bot's answers to A: nothing of B's thread.
+    expect(history.body.data.map((m: { id: string }) => m.id).sort()).toEqual([inboundA.id, ...botToA.map((r: { id: string }) => r.id)].sort());
+    expect(history.body.data.filter((m: { direction: string }) => m.direction === "inbound")).toHaveLength(1);
     expect(history.body.data[0]).toMatchObject({ direction: "inbound", content: { text: "I am A" }, client_message_id: clientId });
     expect(Object.keys(history.body.data[0]).sort()).toEqual(["client_message_id", "content", "created_at", "direction", "id", "status"]);
     expect(history.text).not.toContain("I am B");
