@@ -90,6 +90,10 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            // One workerd and one module cache for every file, not a fresh runtime per file: starting one
+            // and fetching each file's modules from Vite cost about five minutes of a run. Files do not
+            // rely on a fresh isolate: each makes its own workspaces, and Postgres is shared anyway.
+            isolate: false,
             // Each test file's isolate fetches every module it imports one at a time from Vite; the
             // dependencies with hundreds of files (zod, drizzle, stripe, hono) are pre-bundled into one each.
             deps: {
