@@ -214,7 +214,10 @@ export async function tenantSnapshot(tenantId: string): Promise<string> {
     escalations: "select * from escalations where tenant_id = $1 order by id",
     call_summaries: "select * from call_summaries where tenant_id = $1 order by id",
   };
-  const out: Record<string, unknown> = {};
-  for (const [name, sql] of Object.entries(tables)) out[name] = await ownerQuery(sql, [tenantId]);
-  return JSON.stringify(out);
+  // One connection for all of them: a route's checks take four snapshots each.
+  return withSql("owner", async (c) => {
+    const out: Record<string, unknown> = {};
+    for (const [name, sql] of Object.entries(tables)) out[name] = (await c.query(sql, [tenantId])).rows;
+    return JSON.stringify(out);
+  });
 }
