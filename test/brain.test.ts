@@ -264,6 +264,34 @@ describe("the brain on a provider channel, with versions and timers", () => {
     expect(sent.map((r) => JSON.parse(r.body).text)).toEqual([reply.text]);
   });
 
+  it("hands the reply to the queue when its send from the thread fails, and it goes out once", async () => {
+    const { createChannel, failNext, providerAccount, providerRequests, registerAccount } = await import("./channels-fixtures");
+    const t = await createTenant();
+    const { channel, body } = await createChannel(t, "telegram");
+    await ownerQuery("update channels set debounce_ms = 200 where id = $1", [channel.id]);
+    const account = providerAccount("telegram", body.credentials!);
+    await registerAccount(account);
+    // The thread object's own send meets a provider outage; the queue's retry finds it answering.
+    await failNext(account, 500, 1);
+    const update = JSON.stringify({ update_id: 77201, message: { message_id: 701, from: { id: 6161, is_bot: false, first_name: "Eva" }, chat: { id: 6161, type: "private" }, date: Math.floor(Date.now() / 1000), text: "Hallo" } });
+    const path = new URL(channel.webhook_url).pathname;
+    expectStatus(await call("POST", path, { rawBody: update, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": body.credentials!.secret_token! } }), 200);
+    const [reply] = await eventually(async () => {
+      const rows = await botReplies(channel.id);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].status).toBe("sent");
+      return rows;
+    }, 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const sends = (await providerRequests(account)).filter((r) => r.path.endsWith("/sendMessage"));
+    expect(sends.map((r) => [r.status, JSON.parse(r.body).text])).toEqual([
+      [500, reply.text],
+      [200, reply.text],
+    ]);
+    const [event] = await ownerQuery("select published_at from outbox_events where type = 'message.outbound' and aggregate_id = $1", [reply.id]);
+    expect(event.published_at).not.toBeNull();
+  });
+
   it("runs a channel's own published flow, and its ask times out on a durable timer", async () => {
     const t = await createTenant();
     const ch = await createApiChannel(t, { debounce_ms: 200 });

@@ -13,9 +13,10 @@ import { Database } from "../../src/db/client";
 import type { FlowState } from "../../src/flows/interpreter";
 import { loadConfig, type Env } from "../../src/env";
 import { createLogger } from "../../src/lib/log";
-import { publishEvents, publishOutbox } from "../../src/queues/outbox-relay";
+import { type OutboxMessage, publishEvents, publishOutbox } from "../../src/queues/outbox-relay";
 import { answerTurn, type BotTurnResult, type PreRead } from "../../src/services/bot/answer";
 import type { ServiceContext } from "../../src/services/context";
+import { sendOutbound, type SendThread } from "../../src/queues/senders/outbound";
 
 export interface BotTimer {
   at: number;
@@ -57,7 +58,8 @@ export async function groupTurnReading(storage: DurableObjectStorage, tenantId: 
 
 /**
  * `fault` lets a test stop the object between the turn's commit and its own record of it (see
- * injectFault). `preread`: the turn's reading, made ahead with its group's close.
+ * injectFault). `preread`: the turn's reading, made ahead with its group's close. `thread`: the object
+ * itself, when it sends the turn's replies (without it, they take the queue).
  */
 export async function takeBotTurn(
   storage: DurableObjectStorage,
@@ -66,6 +68,7 @@ export async function takeBotTurn(
   turn: Turn,
   fault: (step: "afterBotCommit") => Promise<void> = async () => {},
   preread?: PreRead,
+  thread?: SendThread,
 ): Promise<BotTurnResult> {
   const inputs = await turnInputs(storage, turn);
   // Taken already: that turn checked the SLA clock after it, so this one has nothing to check either.
@@ -104,8 +107,24 @@ export async function takeBotTurn(
     void storage.put(writes);
     if (remove.length) await storage.delete(remove);
     // The sweep catches what this misses (a send or a mark that fails leaves the events unpublished).
-    if (result.events?.length) await publishEvents(db, env, tenantId, result.events).catch(() => {});
-    else if (result.replies.length > 0) await publishOutbox(db, env, tenantId).catch(() => {});
+    if (result.events?.length) {
+      // The replies go to the provider from here, in order, not through the queue and back to a
+      // consumer; a send that fails hands its event, and those after it, to the queue (which retries
+      // with backoff). The other events take the queue.
+      const here = (e: OutboxMessage) => thread !== undefined && e.type === "message.outbound";
+      const outbound = result.events.filter(here);
+      const rest = result.events.filter((e) => !here(e));
+      if (rest.length) await publishEvents(db, env, tenantId, rest).catch(() => {});
+      for (const [i, event] of outbound.entries()) {
+        try {
+          await sendOutbound(ctx, (event.payload as { message_id: string }).message_id, () => thread!, event.id);
+        } catch (err) {
+          ctx.log.warn("bot reply send failed here; the queue retries it", { event_id: event.id, error: err instanceof Error ? err.message : String(err) });
+          await publishEvents(db, env, tenantId, outbound.slice(i)).catch(() => {});
+          break;
+        }
+      }
+    } else if (result.replies.length > 0) await publishOutbox(db, env, tenantId).catch(() => {});
     return result;
   } finally {
     await db.close();

@@ -6,6 +6,7 @@ import type { OutboxMessage } from "../../src/queues/outbox-relay";
 import { toMessage } from "../../src/services/conversations/model";
 import type { BotTurnResult, PreRead } from "../../src/services/bot/answer";
 import { dueBotTimer, groupTurnReading, takeBotTurn, type BotTimer, type GroupReady } from "./bot";
+import type { SendThread } from "../../src/queues/senders/outbound";
 import { closeGroup, describeFailure, refusalOf, setAside, storeBatch, type KnownThread, type PersistOutcome } from "./persist";
 import { acceptLiveSocket, closeWhere, onLiveMessage, openAgentSockets, sendToTag } from "./live-sockets";
 import { checkSlaSoon, nextSlaTimer, runDueSlaTimers, scheduleSlaTimer } from "./sla-timers";
@@ -64,11 +65,12 @@ export class ConversationThread extends DurableObject<Env> {
     if (!meta) return "silent";
     // After the turn its priority or team may have changed: its SLA clock is checked, where it can have one.
     const check = () => checkSlaSoon(this.ctx.storage, event.conversation_id);
-    const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step), preread)).catch(async (err: unknown) => {
+    const sent: LiveEvent[] = [];
+    const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step), preread, this.sendThread(sent))).catch(async (err: unknown) => {
       await check();
       throw err;
     });
-    const status = await this.afterBotTurn(meta, result);
+    const status = await this.afterBotTurn(meta, result, sent);
     if (result.slaMayApply !== false) await check();
     return status;
   }
@@ -96,9 +98,25 @@ export class ConversationThread extends DurableObject<Env> {
     return next;
   }
 
-  private async afterBotTurn(meta: ThreadMeta, result: BotTurnResult): Promise<BotTurnResult["status"]> {
+  /**
+   * This object as the bot's replies' sender sees it (the turn sends them from here, see takeBotTurn):
+   * their live updates wait in `sent` until the replies themselves have been announced.
+   */
+  private sendThread(sent: LiveEvent[]): SendThread {
+    return {
+      rememberSend: (id, outcome) => this.rememberSend(id, outcome),
+      rememberedSend: (id) => this.rememberedSend(id),
+      forgetSend: (id) => this.forgetSend(id),
+      notify: async (event) => {
+        sent.push(event);
+      },
+    };
+  }
+
+  private async afterBotTurn(meta: ThreadMeta, result: BotTurnResult, sent: LiveEvent[] = []): Promise<BotTurnResult["status"]> {
     for (const a of result.annotated ?? []) this.broadcast({ type: "message.annotated", conversation_id: a.conversationId, message_id: a.id, annotations: a.annotations });
     for (const m of result.replies) this.broadcast({ type: "message.created", conversation_id: m.conversationId, message: toMessage(m) });
+    for (const e of sent) this.broadcast(e);
     if (result.timer) await this.scheduleNext();
     return result.status;
   }
@@ -108,8 +126,9 @@ export class ConversationThread extends DurableObject<Env> {
     const timer = await dueBotTimer(this.ctx.storage);
     if (!timer) return;
     try {
-      const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "timer", timer }));
-      await this.afterBotTurn(meta, result);
+      const sent: LiveEvent[] = [];
+      const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "timer", timer }, undefined, undefined, this.sendThread(sent)));
+      await this.afterBotTurn(meta, result, sent);
     } catch (err) {
       this.log(meta).warn("thread: flow timer turn failed; will retry", { error: describeFailure(err) });
       await this.ctx.storage.put("bot:timer", { ...timer, at: Date.now() + 5000 });

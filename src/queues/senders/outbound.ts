@@ -10,6 +10,7 @@ import { AppError, unauthorized } from "../../lib/errors";
 import { credentialsAad, decryptCredentials } from "../../services/channels/credentials";
 import { toMessage } from "../../services/conversations/model";
 import type { ServiceContext } from "../../services/context";
+import type { LiveEvent, SentOutcome } from "../../../durable-objects/conversation-thread/types";
 import type { OutboxHandler } from "../outbox-consumer";
 
 const Payload = z.object({ message_id: z.string().uuid(), conversation_id: z.string().uuid(), channel_id: z.string().uuid() });
@@ -30,7 +31,8 @@ class SendInProgress extends Error {
 }
 
 /**
- * Delivers one pending outbound message (`message.outbound`) to its channel's provider, in three steps
+ * Delivers one pending outbound message (`message.outbound`) to its channel's provider (the queue
+ * consumer; the bot's replies are first tried from their thread object, see sendOutbound), in three steps
  * so that no row lock is held while the provider answers (up to 15 s):
  * 1. claim (claimSend, one round trip with the reads the call needs): the pending message is marked as
  *    being sent until now + CLAIM_SECONDS; a second delivery of the event (redelivery, a concurrent
@@ -49,10 +51,26 @@ export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
     ctx.log.error("message.outbound with a malformed payload", { event_id: event.id });
     return;
   }
-  const { message_id: messageId } = payload.data;
+  await sendOutbound(ctx, payload.data.message_id, (tenantId, threadKey) => threadStub(ctx.env, tenantId, threadKey));
+};
+
+/** What a send needs of its conversation's thread object: the stub from a consumer, the object itself inside it. */
+export interface SendThread {
+  rememberSend(messageId: string, outcome: SentOutcome): Promise<void>;
+  rememberedSend(messageId: string): Promise<SentOutcome | undefined>;
+  forgetSend(messageId: string): Promise<void>;
+  notify(event: LiveEvent): Promise<void>;
+}
+
+/**
+ * Claim, call, record (see deliverOutbound) for one outbound message. `eventId`: its `message.outbound`
+ * event, when the caller sends it without the queue (the thread object, right after the bot's turn):
+ * the record marks that event published, so the sweep sends it on only when this never got that far.
+ */
+export async function sendOutbound(ctx: ServiceContext, messageId: string, threadOf: (tenantId: string, threadKey: string) => SendThread, eventId?: string): Promise<void> {
   const claimed = await claimSend(ctx, messageId);
   if (!claimed) return;
-  const thread = threadStub(ctx.env, claimed.row.message.tenantId, claimed.row.conversation.threadKey);
+  const thread = threadOf(claimed.row.message.tenantId, claimed.row.conversation.threadKey);
   // A claim that lapsed means an earlier attempt stopped between its claim and its record: if the
   // provider had answered, the answer waits beside the conversation and is recorded, not sent again.
   const remembered = claimed.lapsed ? await thread.rememberedSend(messageId) : undefined;
@@ -63,14 +81,14 @@ export const deliverOutbound: OutboxHandler = async ({ ctx, event }) => {
     await ctx.db.batch({ tenantId: ctx.tenantId! }, (q) => [q.update(messages).set({ sendClaimedUntil: null }).where(eq(messages.id, messageId))] as const).catch(() => {});
     throw err;
   }
-  const updated = await recordOutcome(ctx, claimed.row, outcome, thread);
+  const updated = await recordOutcome(ctx, claimed.row, outcome, thread, eventId);
   if (remembered) await thread.forgetSend(messageId).catch(() => {});
   if (updated) {
-    await threadStub(ctx.env, updated.message.tenantId, updated.threadKey)
+    await thread
       .notify({ type: "message.updated", conversation_id: updated.message.conversationId, message: toMessage(updated.message) })
       .catch((err: unknown) => ctx.log.warn("live update failed", { message_id: messageId, error: String(err) }));
   }
-};
+}
 
 type Row = { message: typeof messages.$inferSelect; conversation: typeof conversations.$inferSelect; channel: typeof channels.$inferSelect };
 type Prepared =
@@ -201,10 +219,10 @@ const RECORD_RETRY_MS = [100, 500, 2000];
  * with the conversation's thread object (durable storage) before the event is retried; the retry finds
  * the lapsed claim and records that answer instead of calling the provider again.
  */
-async function recordOutcome(ctx: ServiceContext, row: Row, outcome: Outcome, thread: ReturnType<typeof threadStub>) {
+async function recordOutcome(ctx: ServiceContext, row: Row, outcome: Outcome, thread: SendThread, eventId?: string) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await record(ctx, row, outcome);
+      return await record(ctx, row, outcome, eventId);
     } catch (err) {
       if (attempt >= RECORD_RETRY_MS.length) {
         await thread.rememberSend(row.message.id, outcome);
@@ -221,7 +239,7 @@ async function recordOutcome(ctx: ServiceContext, row: Row, outcome: Outcome, th
  * `message.sent` / `message.failed` event (the event's insert sees the update: the row it finds was
  * changed at this transaction's time, which no earlier record can have been).
  */
-async function record(ctx: ServiceContext, { message, conversation }: Row, outcome: Outcome) {
+async function record(ctx: ServiceContext, { message, conversation }: Row, outcome: Outcome, eventId?: string) {
   const base = { message_id: message.id, conversation_id: message.conversationId, channel_id: message.channelId };
   const payload = sql`${JSON.stringify(outcome.status === "sent" ? base : { ...base, error: outcome.error })}::jsonb`;
   const changedHere = sql`from messages m where m.id = ${message.id}::uuid and m.status = ${outcome.status} and m.updated_at = now()`;
@@ -242,6 +260,7 @@ async function record(ctx: ServiceContext, { message, conversation }: Row, outco
       .where(and(eq(messages.id, message.id), eq(messages.status, "pending")))
       .returning(),
     q.execute(event),
+    ...(eventId ? [q.execute(sql`select parley_outbox_mark_published(${message.tenantId}::uuid, ${`{${eventId}}`}::uuid[])`)] : []),
   ])) as unknown as [Array<typeof messages.$inferSelect>, unknown];
   const row = rows[0];
   return row ? { message: row, threadKey: conversation.threadKey } : undefined;
