@@ -248,7 +248,11 @@ describe("the brain on a provider channel, with versions and timers", () => {
     const [group] = await ownerQuery("select id, conversation_id, message_ids from message_groups where channel_id = $1", [channel.id]);
     expect(await thread.runBot({ group_id: group.id, conversation_id: group.conversation_id, message_ids: group.message_ids })).toBe("already");
     expect(await botReplies(channel.id)).toHaveLength(1);
-    // The object stopped before it sent the reply's event: it is still unpublished, and the sweep sends it.
+    // The object stopped before it sent the reply: its event is still unpublished, held out of the
+    // sweep's reach for the minute the object's own send could take; once that is over, the sweep sends it.
+    const [held] = await ownerQuery("select available_at > now() + interval '30 seconds' as held from outbox_events where type = 'message.outbound' and aggregate_id = $1 and published_at is null", [reply.id]);
+    expect(held.held).toBe(true);
+    await ownerQuery("update outbox_events set available_at = now() where type = 'message.outbound' and aggregate_id = $1", [reply.id]);
     const db = new Database(loadConfig(env as never));
     try {
       await eventually(async () => {

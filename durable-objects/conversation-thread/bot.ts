@@ -58,8 +58,9 @@ export async function groupTurnReading(storage: DurableObjectStorage, tenantId: 
 
 /**
  * `fault` lets a test stop the object between the turn's commit and its own record of it (see
- * injectFault). `preread`: the turn's reading, made ahead with its group's close. `thread`: the object
- * itself, when it sends the turn's replies (without it, they take the queue).
+ * injectFault). `preread`: the turn's reading, made ahead with its group's close. `threadOf`: the thread
+ * object a reply's send reports to (this one, for its own conversations), when this object sends the
+ * turn's replies itself (without it, they take the queue).
  */
 export async function takeBotTurn(
   storage: DurableObjectStorage,
@@ -68,7 +69,7 @@ export async function takeBotTurn(
   turn: Turn,
   fault: (step: "afterBotCommit") => Promise<void> = async () => {},
   preread?: PreRead,
-  thread?: SendThread,
+  threadOf?: (tenantId: string, threadKey: string) => SendThread,
 ): Promise<BotTurnResult> {
   const inputs = await turnInputs(storage, turn);
   // Taken already: that turn checked the SLA clock after it, so this one has nothing to check either.
@@ -111,13 +112,13 @@ export async function takeBotTurn(
       // The replies go to the provider from here, in order, not through the queue and back to a
       // consumer; a send that fails hands its event, and those after it, to the queue (which retries
       // with backoff). The other events take the queue.
-      const here = (e: OutboxMessage) => thread !== undefined && e.type === "message.outbound";
+      const here = (e: OutboxMessage) => threadOf !== undefined && e.type === "message.outbound";
       const outbound = result.events.filter(here);
       const rest = result.events.filter((e) => !here(e));
       if (rest.length) await publishEvents(db, env, tenantId, rest).catch(() => {});
       for (const [i, event] of outbound.entries()) {
         try {
-          await sendOutbound(ctx, (event.payload as { message_id: string }).message_id, () => thread!, event.id);
+          await sendOutbound(ctx, (event.payload as { message_id: string }).message_id, threadOf!, event.id);
         } catch (err) {
           ctx.log.warn("bot reply send failed here; the queue retries it", { event_id: event.id, error: err instanceof Error ? err.message : String(err) });
           await publishEvents(db, env, tenantId, outbound.slice(i)).catch(() => {});

@@ -7,6 +7,7 @@ import { toMessage } from "../../src/services/conversations/model";
 import type { BotTurnResult, PreRead } from "../../src/services/bot/answer";
 import { dueBotTimer, groupTurnReading, takeBotTurn, type BotTimer, type GroupReady } from "./bot";
 import type { SendThread } from "../../src/queues/senders/outbound";
+import { threadStub } from "./client";
 import { closeGroup, describeFailure, refusalOf, setAside, storeBatch, type KnownThread, type PersistOutcome } from "./persist";
 import { acceptLiveSocket, closeWhere, onLiveMessage, openAgentSockets, sendToTag } from "./live-sockets";
 import { checkSlaSoon, nextSlaTimer, runDueSlaTimers, scheduleSlaTimer } from "./sla-timers";
@@ -66,7 +67,7 @@ export class ConversationThread extends DurableObject<Env> {
     // After the turn its priority or team may have changed: its SLA clock is checked, where it can have one.
     const check = () => checkSlaSoon(this.ctx.storage, event.conversation_id);
     const sent: LiveEvent[] = [];
-    const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step), preread, this.sendThread(sent))).catch(async (err: unknown) => {
+    const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "group", group: event }, (step) => this.fault(step), preread, this.sendThread(meta, sent))).catch(async (err: unknown) => {
       await check();
       throw err;
     });
@@ -99,11 +100,13 @@ export class ConversationThread extends DurableObject<Env> {
   }
 
   /**
-   * This object as the bot's replies' sender sees it (the turn sends them from here, see takeBotTurn):
-   * their live updates wait in `sent` until the replies themselves have been announced.
+   * The thread object a bot reply's send reports to (see takeBotTurn): this one, for a conversation
+   * keyed to it, its live updates held in `sent` until the replies themselves have been announced; for
+   * a conversation keyed to another thread (a contact's second thread on the channel), that one, where
+   * its agents listen and where a redelivery looks for a remembered answer.
    */
-  private sendThread(sent: LiveEvent[]): SendThread {
-    return {
+  private sendThread(meta: ThreadMeta, sent: LiveEvent[]) {
+    const own: SendThread = {
       rememberSend: (id, outcome) => this.rememberSend(id, outcome),
       rememberedSend: (id) => this.rememberedSend(id),
       forgetSend: (id) => this.forgetSend(id),
@@ -111,6 +114,7 @@ export class ConversationThread extends DurableObject<Env> {
         sent.push(event);
       },
     };
+    return (tenantId: string, threadKey: string): SendThread => (tenantId === meta.tenantId && threadKey === meta.threadKey ? own : threadStub(this.env, tenantId, threadKey));
   }
 
   private async afterBotTurn(meta: ThreadMeta, result: BotTurnResult, sent: LiveEvent[] = []): Promise<BotTurnResult["status"]> {
@@ -127,7 +131,7 @@ export class ConversationThread extends DurableObject<Env> {
     if (!timer) return;
     try {
       const sent: LiveEvent[] = [];
-      const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "timer", timer }, undefined, undefined, this.sendThread(sent)));
+      const result = await this.serialized(() => takeBotTurn(this.ctx.storage, this.env, meta.tenantId, { kind: "timer", timer }, undefined, undefined, this.sendThread(meta, sent)));
       await this.afterBotTurn(meta, result, sent);
     } catch (err) {
       this.log(meta).warn("thread: flow timer turn failed; will retry", { error: describeFailure(err) });

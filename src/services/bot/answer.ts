@@ -276,7 +276,7 @@ async function quickTurn(ctx: ServiceContext, plan: TurnPlan, isSuperseded: () =
       if (flow && result) {
         if (texts.length) {
           index.replies = add(repliesInsert(q, read.conversation, replyIds, texts));
-          index.events = add(q.execute(outboundEvents(turn.tenantId, read.conversation, replyIds)));
+          index.events = add(q.execute(outboundEvents(turn.tenantId, read.conversation, replyIds, SEND_HOLD_SECONDS)));
         }
         add(afterTurnUpdate(q, read.conversation, flow, { replies: texts.length }));
         const steps = flowStepsInsert(q, { tenantId: turn.tenantId, conversationId: read.conversation.id, groupId: turn.groupId, flowId: flow.flowId, version: flow.version, steps: result.steps, durationMs: Date.now() - started });
@@ -398,6 +398,14 @@ async function transactionalTurn(ctx: ServiceContext, plan: TurnPlan, isSupersed
 
 const BOT_TURN = "bot.turn";
 
+/**
+ * How long a one-trip turn's `message.outbound` events stay out of the sweep's and other publishers'
+ * reach: its thread object sends those replies itself, in order, right after the commit, and hands the
+ * events to the queue when a send fails (see takeBotTurn). Only an object that stopped first leaves
+ * them to the sweep, after this. As long as a send's claim, so a publisher never finds one mid-send.
+ */
+const SEND_HOLD_SECONDS = 60;
+
 /** A turn nobody answers (see TurnPlan.paused): its reading is stored, its flow state kept as it was. */
 const pausedTurn = (plan: TurnPlan, annotated: BotTurnResult["annotated"]): BotTurnResult => ({
   status: "silent",
@@ -436,12 +444,13 @@ function repliesInsert(db: ReadDb, conversation: Conversation, ids: string[], te
 }
 
 /** One `message.outbound` event per reply, in reply order; the rows come back as the queue carries them. */
-function outboundEvents(tenantId: string, conversation: Conversation, replyIds: string[]): SQL {
+function outboundEvents(tenantId: string, conversation: Conversation, replyIds: string[], holdSeconds = 0): SQL {
   return sql`
     with o as (
-      insert into outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, payload)
+      insert into outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, payload, available_at)
       select gen_random_uuid(), ${tenantId}::uuid, 'message.outbound', 'message', r.id::text,
-        jsonb_build_object('message_id', r.id, 'conversation_id', ${conversation.id}::uuid, 'channel_id', ${conversation.channelId}::uuid)
+        jsonb_build_object('message_id', r.id, 'conversation_id', ${conversation.id}::uuid, 'channel_id', ${conversation.channelId}::uuid),
+        now() + make_interval(secs => ${holdSeconds})
       from unnest(${`{${replyIds.join(",")}}`}::uuid[]) with ordinality as r(id, n) order by n
       returning *
     )
