@@ -2,6 +2,7 @@ import { and, asc, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { outboxEvents } from "../db/schema";
 import type { Env } from "../env";
+import { pgArray } from "../knowledge/text";
 
 /** What travels on the queue: the outbox row as written, so consumers need no second read to route it. */
 export interface OutboxMessage {
@@ -66,5 +67,8 @@ export async function sweepOutbox(db: Database, env: Env, minAgeSeconds = 30): P
 export async function publishEvents(db: Database, env: Env, tenantId: string, events: OutboxMessage[]): Promise<void> {
   if (events.length === 0) return;
   await env.OUTBOX_QUEUE.sendBatch(events.map((body) => ({ body, contentType: "json" as const })));
-  await db.execute(sql`select parley_outbox_mark_published(${tenantId}::uuid, ${`{${events.map((e) => e.id).join(",")}}`}::uuid[])`);
+  await db.execute(markPublished(tenantId, events.map((e) => e.id)));
 }
+
+/** The statement that marks a workspace's outbox events published (also part of a batch, see sendOutbound's record). */
+export const markPublished = (tenantId: string, ids: readonly string[]) => sql`select parley_outbox_mark_published(${tenantId}::uuid, ${pgArray(ids)}::uuid[])`;

@@ -12,6 +12,7 @@ import { toMessage } from "../../services/conversations/model";
 import type { ServiceContext } from "../../services/context";
 import type { LiveEvent, SentOutcome } from "../../../durable-objects/conversation-thread/types";
 import type { OutboxHandler } from "../outbox-consumer";
+import { markPublished } from "../outbox-relay";
 
 const Payload = z.object({ message_id: z.string().uuid(), conversation_id: z.string().uuid(), channel_id: z.string().uuid() });
 
@@ -85,7 +86,7 @@ export async function sendOutbound(ctx: ServiceContext, messageId: string, threa
   if (remembered) await thread.forgetSend(messageId).catch(() => {});
   if (updated) {
     await thread
-      .notify({ type: "message.updated", conversation_id: updated.message.conversationId, message: toMessage(updated.message) })
+      .notify({ type: "message.updated", conversation_id: updated.conversationId, message: toMessage(updated) })
       .catch((err: unknown) => ctx.log.warn("live update failed", { message_id: messageId, error: String(err) }));
   }
 }
@@ -239,7 +240,7 @@ async function recordOutcome(ctx: ServiceContext, row: Row, outcome: Outcome, th
  * `message.sent` / `message.failed` event (the event's insert sees the update: the row it finds was
  * changed at this transaction's time, which no earlier record can have been).
  */
-async function record(ctx: ServiceContext, { message, conversation }: Row, outcome: Outcome, eventId?: string) {
+async function record(ctx: ServiceContext, { message }: Row, outcome: Outcome, eventId?: string) {
   const base = { message_id: message.id, conversation_id: message.conversationId, channel_id: message.channelId };
   const payload = sql`${JSON.stringify(outcome.status === "sent" ? base : { ...base, error: outcome.error })}::jsonb`;
   const changedHere = sql`from messages m where m.id = ${message.id}::uuid and m.status = ${outcome.status} and m.updated_at = now()`;
@@ -260,8 +261,7 @@ async function record(ctx: ServiceContext, { message, conversation }: Row, outco
       .where(and(eq(messages.id, message.id), eq(messages.status, "pending")))
       .returning(),
     q.execute(event),
-    ...(eventId ? [q.execute(sql`select parley_outbox_mark_published(${message.tenantId}::uuid, ${`{${eventId}}`}::uuid[])`)] : []),
+    ...(eventId ? [q.execute(markPublished(message.tenantId, [eventId]))] : []),
   ])) as unknown as [Array<typeof messages.$inferSelect>, unknown];
-  const row = rows[0];
-  return row ? { message: row, threadKey: conversation.threadKey } : undefined;
+  return rows[0];
 }
